@@ -1,0 +1,222 @@
+"""Settings shared by every environment. Only this module reads the environment."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+# ---------------------------------------------------------------------------
+# Core
+# ---------------------------------------------------------------------------
+SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-secret-key-change-me")
+DEBUG = env_bool("DEBUG")
+# The platform's bare domain; schools live on <subdomain>.<PLATFORM_DOMAIN>.
+PLATFORM_DOMAIN = env("PLATFORM_DOMAIN", "localhost")
+# How links to a school are built (scheme and optional port), e.g. "http://{host}:8000".
+SCHOOL_URL_TEMPLATE = env("SCHOOL_URL_TEMPLATE", "http://{host}:8000")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f"{PLATFORM_DOMAIN},.{PLATFORM_DOMAIN}")
+
+# ---------------------------------------------------------------------------
+# Apps: django-tenants splits them between the public schema and each school's
+# ---------------------------------------------------------------------------
+# Apps present in both schemas: users, auth and sessions live in each schema, so a
+# platform operator and a school's user are users of their own schema.
+BOTH_SCHEMAS_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.admin",
+    "django.contrib.messages",
+    "tenant_apps.accounts",
+]
+SHARED_APPS = [
+    "django_tenants",
+    "shared_apps.tenants",
+    "shared_apps.platform",
+    *BOTH_SCHEMAS_APPS,
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "channels",
+]
+TENANT_APPS = [
+    *BOTH_SCHEMAS_APPS,
+    "tenant_apps.website",
+]
+INSTALLED_APPS = ["daphne"] + list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
+
+TENANT_MODEL = "tenants.School"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+# Every migration run migrates this schema too (it is a School row flagged as the
+# template); new schools are cloned from it, which is faster than migrating.
+TENANT_TEMPLATE_SCHEMA = "_school_template"
+DEFAULT_NOT_FOUND_TENANT_VIEW = "shared_apps.tenants.views.unknown_school"
+
+MIDDLEWARE = [
+    "shared_apps.tenants.middleware.CachedTenantMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tenant_apps.accounts.middleware.LanguageMiddleware",
+    "tenant_apps.accounts.middleware.TimezoneMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls_tenant"
+PUBLIC_SCHEMA_URLCONF = "config.urls_public"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "shared_apps.tenants.context_processors.school",
+            ],
+        },
+    }
+]
+
+# ---------------------------------------------------------------------------
+# Database: psycopg 3 with Django's connection pool
+# ---------------------------------------------------------------------------
+DATABASE_URL = env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/panda")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+if env_bool("DB_POOL", True):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(env("DB_POOL_MAX", "10")),
+    }
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ---------------------------------------------------------------------------
+# Cache, channel layer, Celery: Redis when REDIS_URL is set, in-memory otherwise
+# ---------------------------------------------------------------------------
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Every key carries the schema: one school never reads another's entries.
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "panda"),
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_TASK_ALWAYS_EAGER = False
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+        }
+    }
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CELERY_BROKER_URL = "memory://"
+    # Without a broker, tasks run in the caller's process, in its schema.
+    CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+
+# Tenant resolution is cached: a request pays no SQL round trip to find its school.
+TENANT_CACHE_SECONDS = int(env("TENANT_CACHE_SECONDS", "300"))
+
+# ---------------------------------------------------------------------------
+# Auth
+# ---------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# A signup's login link to the new school's host: short-lived and single-use.
+LOGIN_LINK_MAX_AGE_SECONDS = int(env("LOGIN_LINK_MAX_AGE_SECONDS", "120"))
+# Cookies stay host-only: no SESSION_COOKIE_DOMAIN, one session per school host.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_HTTPONLY = True
+
+# ---------------------------------------------------------------------------
+# Languages and time
+# ---------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+# ---------------------------------------------------------------------------
+# Static and uploaded files
+# ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
+MEDIA_URL = "/media/"
+# Each school's uploads live under MEDIA_ROOT/<schema>/ and are served by a view.
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# ---------------------------------------------------------------------------
+# Email
+# ---------------------------------------------------------------------------
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Panda <noreply@panda.localhost>")
+
+# ---------------------------------------------------------------------------
+# Logging
+# ---------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+}

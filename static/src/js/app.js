@@ -1,0 +1,33 @@
+// Panda's small front-end: htmx for partial updates, plus a few progressive enhancements.
+import htmx from "htmx.org";
+
+window.htmx = htmx;
+
+// The language switcher submits on change (a button is shown without JavaScript).
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+});
+
+// Slow forms show progress and cannot be submitted twice.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("form[data-progress]")) return;
+  const button = form.querySelector("[data-busy-label]");
+  if (!button) return;
+  if (button.getAttribute("aria-busy") === "true") {
+    event.preventDefault();
+    return;
+  }
+  button.setAttribute("aria-busy", "true");
+  button.textContent = button.dataset.busyLabel;
+});
+
+// Remember the browser's time zone so anonymous visitors see times in their zone.
+try {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && !document.cookie.includes("tz=")) {
+    document.cookie = `tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`;
+  }
+} catch (error) {
+  // Old browsers: the school's zone is used instead.
+}

@@ -1,0 +1,77 @@
+"""The viewer's language and time zone, for every page."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+def _school(request):
+    school = getattr(request, "tenant", None)
+    if school is None or school.schema_name == "public":
+        return None
+    return school
+
+
+class LanguageMiddleware:
+    """User's choice, then the language cookie, then the school's language (or the browser's)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = self.language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+    @staticmethod
+    def language_for(request) -> str:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language in SUPPORTED:
+            return user.language
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if cookie in SUPPORTED:
+            return cookie
+        school = _school(request)
+        if school is not None:
+            return school.default_language
+        browser = translation.get_language_from_request(request)
+        return browser if browser in SUPPORTED else settings.LANGUAGE_CODE
+
+
+class TimezoneMiddleware:
+    """Times show in the viewer's zone: theirs, else the browser's (cookie), else the school's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timezone.activate(self.zone_for(request))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    @staticmethod
+    def zone_for(request) -> zoneinfo.ZoneInfo:
+        user = getattr(request, "user", None)
+        candidates = [
+            user.time_zone if user is not None and user.is_authenticated else "",
+            request.COOKIES.get("tz", ""),
+            getattr(_school(request), "time_zone", ""),
+        ]
+        for name in candidates:
+            if not name:
+                continue
+            try:
+                return zoneinfo.ZoneInfo(name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                continue  # a stale or forged cookie: try the next source
+        return zoneinfo.ZoneInfo("UTC")

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from tenant_apps.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login-link/<str:token>/", views.login_link, name="login_link"),
+]

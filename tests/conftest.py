@@ -1,0 +1,141 @@
+"""The fixed cast and the plumbing every test shares.
+
+Schools are created once per test session (committed), so each test's transaction can
+roll back freely around them: school A ("alpha") with a manager, a methodologist, two
+teachers and two students; school B ("beta") with a teacher and a student.
+"""
+
+import os
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+# Playwright's sync API runs an event loop in the test thread; Django must still allow
+# the test's own synchronous database calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class SchoolCast:
+    school: object
+    host: str
+    users: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        users = self.__dict__.get("users", {})
+        if name in users:
+            return users[name]
+        raise AttributeError(name)
+
+
+@dataclass
+class Cast:
+    a: SchoolCast
+    b: SchoolCast
+
+
+def _make_school(subdomain: str, name: str, people: dict) -> SchoolCast:
+    from shared_apps.tenants.services import school_create
+    from tenant_apps.accounts.models import User
+
+    new = school_create(
+        name=name,
+        subdomain=subdomain,
+        time_zone="Europe/Moscow",
+        currency="RUB",
+        owner_name=f"{name} Manager",
+        owner_email=f"manager@{subdomain}.test",
+        owner_password=PASSWORD,
+    )
+    cast = SchoolCast(school=new.school, host=new.school.domains.get().domain)
+    with schema_context(new.school.schema_name):
+        cast.users["manager"] = User.objects.get(pk=new.owner_id)
+        for key, (full_name, roles) in people.items():
+            cast.users[key] = User.objects.create_user(
+                f"{key}@{subdomain}.test", PASSWORD, full_name=full_name, **roles
+            )
+    return cast
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated, with the two schools of the cast committed once."""
+    with django_db_blocker.unblock():
+        cache.clear()
+        cast = Cast(
+            a=_make_school(
+                "alpha",
+                "Alpha School",
+                {
+                    "methodologist": ("Olga Method", {"is_methodologist": True}),
+                    "teacher": ("Tom Teacher", {"is_teacher": True}),
+                    "teacher2": ("Tina Teacher", {"is_teacher": True}),
+                    "student": ("Sam Student", {"is_student": True}),
+                    "student2": ("Sue Student", {"is_student": True}),
+                },
+            ),
+            b=_make_school(
+                "beta",
+                "Beta School",
+                {
+                    "teacher": ("Bob Teacher", {"is_teacher": True}),
+                    "student": ("Bella Student", {"is_student": True}),
+                },
+            ),
+        )
+        connection.set_schema_to_public()
+    django_db_setup_cast.value = cast
+    yield
+
+
+class django_db_setup_cast:  # noqa: N801 - a holder shared between session fixtures
+    value: Cast | None = None
+
+
+@pytest.fixture
+def cast(django_db_setup) -> Cast:
+    return django_db_setup_cast.value
+
+
+@pytest.fixture(autouse=True)
+def _clean_slate_between_tests():
+    """Each test starts in the public schema with an empty cache (cached schools included)."""
+    yield
+    connection.set_schema_to_public()
+    cache.clear()
+
+
+@pytest.fixture
+def client_for(db):
+    """`client_for(school_cast, user=None)`: a test client on that school's host, logged in."""
+
+    def make(school_cast, user=None) -> Client:
+        client = Client(HTTP_HOST=school_cast.host)
+        if user is not None:
+            with schema_context(school_cast.school.schema_name):
+                client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def platform_client(db) -> Client:
+    return Client(HTTP_HOST="localhost")
+
+
+@pytest.fixture
+def committed_db(django_db_setup, django_db_blocker):
+    """Database access without a wrapping transaction: for a real server, a worker or races.
+
+    What the test commits, it removes.
+    """
+    with django_db_blocker.unblock():
+        yield
+        connection.set_schema_to_public()
