@@ -64,9 +64,17 @@ def _make_school(subdomain: str, name: str, people: dict) -> SchoolCast:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database, migrated, with the two schools of the cast committed once."""
+def django_db_setup(django_test_environment, django_db_modify_db_settings, django_db_blocker):
+    """The test database, migrated, with the two schools of the cast committed once.
+
+    pytest-django's own fixture creates only the databases that `db`-marked tests ask for;
+    browser and worker tests use committed data without that mark, so the database is
+    always created here.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         cache.clear()
         cast = Cast(
             a=_make_school(
@@ -92,6 +100,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         connection.set_schema_to_public()
     django_db_setup_cast.value = cast
     yield
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        # A server or worker process that just exited may still hold a connection.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        teardown_databases(db_cfg, verbosity=0)
 
 
 class django_db_setup_cast:  # noqa: N801 - a holder shared between session fixtures
@@ -99,7 +116,14 @@ class django_db_setup_cast:  # noqa: N801 - a holder shared between session fixt
 
 
 @pytest.fixture
-def cast(django_db_setup) -> Cast:
+def cast(db) -> Cast:
+    """The cast, inside the test's rolled-back transaction."""
+    return django_db_setup_cast.value
+
+
+@pytest.fixture
+def committed_cast(committed_db) -> Cast:
+    """The cast, for tests whose writes are committed (a real server, a worker, races)."""
     return django_db_setup_cast.value
 
 

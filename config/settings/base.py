@@ -30,7 +30,9 @@ DEBUG = env_bool("DEBUG")
 PLATFORM_DOMAIN = env("PLATFORM_DOMAIN", "localhost")
 # How links to a school are built (scheme and optional port), e.g. "http://{host}:8000".
 SCHOOL_URL_TEMPLATE = env("SCHOOL_URL_TEMPLATE", "http://{host}:8000")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f"{PLATFORM_DOMAIN},.{PLATFORM_DOMAIN}")
+# Schools may bring their own domains, so the host is validated by the tenant middleware
+# (a host no Domain row names gets the 404 page before any view runs).
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
 
 # ---------------------------------------------------------------------------
 # Apps: django-tenants splits them between the public schema and each school's

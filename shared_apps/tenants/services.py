@@ -125,6 +125,8 @@ def school_create(
 
 @transaction.atomic
 def school_suspend(*, school: School, reason: str = "") -> School:
+    """Take the school's site offline (its data stays); it shows a "suspended" page."""
+    connection.set_schema_to_public()
     school.is_suspended = True
     school.suspended_reason = reason
     school.save(update_fields=["is_suspended", "suspended_reason"])
@@ -133,6 +135,7 @@ def school_suspend(*, school: School, reason: str = "") -> School:
 
 @transaction.atomic
 def school_reactivate(*, school: School) -> School:
+    connection.set_schema_to_public()
     school.is_suspended = False
     school.suspended_reason = ""
     school.save(update_fields=["is_suspended", "suspended_reason"])

@@ -1,0 +1,111 @@
+"""Browser tests: a real Daphne serving the test database, driven by Debian's Chromium.
+
+The server runs in its own process, so it sees only committed data: the session's cast,
+and what the browser itself creates (tests remove what they add).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("The test server exited early; see its output above.")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"The test server did not answer on port {port}.")
+
+
+@pytest.fixture(scope="session")
+def server(django_db_setup, django_db_blocker):
+    """Daphne on a free port, on the test database; `server.url(host, path)` builds URLs."""
+    with django_db_blocker.unblock():
+        settings_dict = connection.settings_dict
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**settings_dict),
+        "SCHOOL_URL_TEMPLATE": f"http://{{host}}:{port}",
+        "DJANGO_ALLOW_ASYNC_UNSAFE": "",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        _wait_for_port(port, process)
+        yield _Server(port)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+class _Server:
+    def __init__(self, port: int):
+        self.port = port
+
+    def url(self, host: str = "localhost", path: str = "/") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-US", timezone_id="Europe/Moscow")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> list[dict]:
+    """WCAG A/AA violations axe-core finds on the page (axe comes from npm, injected here)."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(tags))
+    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
+
+
+def has_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
