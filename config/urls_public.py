@@ -1,7 +1,8 @@
 """URLs of the platform site (the bare domain, public schema)."""
 
-from django.contrib import admin
 from django.urls import include, path
+
+from tenant_apps.accounts.admin_site import platform_admin_site
 
 from shared_apps.platform import views as platform
 
@@ -9,5 +10,5 @@ urlpatterns = [
     path("", platform.landing, name="landing"),
     path("signup/", platform.signup, name="signup"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    path("admin/", platform_admin_site.urls),
 ]

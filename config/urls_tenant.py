@@ -1,14 +1,16 @@
 """URLs of a school's site (<school>.<domain>)."""
 
-from django.contrib import admin
 from django.urls import include, path
+
+from tenant_apps.accounts.admin_site import school_admin_site
 
 from tenant_apps.website import views as website
 
 urlpatterns = [
     path("", website.home, name="home"),
     path("accounts/", include("tenant_apps.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("media/<path:path>", website.media, name="media"),
-    path("admin/", admin.site.urls),
+    path("admin/", school_admin_site.urls),
 ]

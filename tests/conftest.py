@@ -43,6 +43,7 @@ class Cast:
 def _make_school(subdomain: str, name: str, people: dict) -> SchoolCast:
     from shared_apps.tenants.services import school_create
     from tenant_apps.accounts.models import User
+    from tenant_apps.accounts.services import user_create
 
     new = school_create(
         name=name,
@@ -57,8 +58,8 @@ def _make_school(subdomain: str, name: str, people: dict) -> SchoolCast:
     with schema_context(new.school.schema_name):
         cast.users["manager"] = User.objects.get(pk=new.owner_id)
         for key, (full_name, roles) in people.items():
-            cast.users[key] = User.objects.create_user(
-                f"{key}@{subdomain}.test", PASSWORD, full_name=full_name, **roles
+            cast.users[key] = user_create(
+                email=f"{key}@{subdomain}.test", password=PASSWORD, full_name=full_name, **roles
             )
     return cast
 

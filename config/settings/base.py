@@ -45,7 +45,11 @@ BOTH_SCHEMAS_APPS = [
     "django.contrib.sessions",
     "django.contrib.admin",
     "django.contrib.messages",
+    "django.contrib.humanize",
     "tenant_apps.accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 SHARED_APPS = [
     "django_tenants",
@@ -59,6 +63,8 @@ SHARED_APPS = [
 TENANT_APPS = [
     *BOTH_SCHEMAS_APPS,
     "tenant_apps.website",
+    "tenant_apps.learning",
+    "tenant_apps.areas",
 ]
 INSTALLED_APPS = ["daphne"] + list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -81,6 +87,8 @@ MIDDLEWARE = [
     "tenant_apps.accounts.middleware.LanguageMiddleware",
     "tenant_apps.accounts.middleware.TimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "tenant_apps.accounts.middleware.StaffMfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -141,6 +149,7 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {
@@ -151,6 +160,7 @@ else:
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CELERY_BROKER_URL = "memory://"
+    CELERY_RESULT_BACKEND = "cache+memory://"
     # Without a broker, tasks run in the caller's process, in its schema.
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_SERIALIZER = "json"
@@ -164,7 +174,7 @@ TENANT_CACHE_SECONDS = int(env("TENANT_CACHE_SECONDS", "300"))
 # Auth
 # ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -172,6 +182,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# django-allauth: email login, verified email for self-registered students, TOTP for staff.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_ADAPTER = "tenant_apps.accounts.adapters.SchoolAccountAdapter"
+ACCOUNT_FORMS = {"signup": "tenant_apps.accounts.forms.StudentSignupForm"}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_LOGOUT_ON_GET = False
+# Attempts per IP and per account; the cache keys carry the schema.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "5/5m/key,20/m/ip",
+    "signup": "10/h/ip",
+    "reset_password": "10/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Panda")
+
 # A signup's login link to the new school's host: short-lived and single-use.
 LOGIN_LINK_MAX_AGE_SECONDS = int(env("LOGIN_LINK_MAX_AGE_SECONDS", "120"))
 # Cookies stay host-only: no SESSION_COOKIE_DOMAIN, one session per school host.

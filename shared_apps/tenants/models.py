@@ -75,6 +75,11 @@ class School(TenantMixin):
         help_text=_("The school's connected account at the payment provider (e.g. Stripe acct_…)."),
     )
 
+    require_staff_mfa = models.BooleanField(
+        _("require two-factor authentication for staff"), default=False,
+        help_text=_("Teachers, methodologists and managers must turn on an authenticator app."),
+    )
+
     is_suspended = models.BooleanField(_("suspended"), default=False)
     suspended_reason = models.CharField(_("reason for suspension"), max_length=255, blank=True)
     # The template every new school is cloned from: migrated with the others, never served.

@@ -97,8 +97,7 @@ def school_create(
     Postgres DDL is transactional: a failure at any step leaves no schema, no School
     and no Domain behind.
     """
-    from tenant_apps.accounts.models import User
-    from tenant_apps.accounts.services import login_link_create
+    from tenant_apps.accounts.services import login_link_create, user_create
 
     connection.set_schema_to_public()
     subdomain_validate(subdomain)
@@ -114,8 +113,9 @@ def school_create(
     domain = Domain.objects.create(domain=school_host(subdomain), tenant=school, is_primary=True)
     _schema_clone_from_template(school.schema_name)
     with schema_context(school.schema_name):
-        owner = User.objects.create_user(
-            owner_email, owner_password, full_name=owner_name, is_manager=True, language=default_language
+        owner = user_create(
+            email=owner_email, password=owner_password, full_name=owner_name, is_manager=True,
+            language=default_language,
         )
         token = login_link_create(user=owner)
     return NewSchool(

@@ -75,3 +75,32 @@ class TimezoneMiddleware:
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 continue  # a stale or forged cookie: try the next source
         return zoneinfo.ZoneInfo("UTC")
+
+
+class StaffMfaRequiredMiddleware:
+    """Where the school requires it, staff must turn on TOTP before using anything else."""
+
+    ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/media/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._must_enrol(request):
+            from django.shortcuts import redirect
+
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    def _must_enrol(self, request) -> bool:
+        school = _school(request)
+        user = getattr(request, "user", None)
+        if school is None or not school.require_staff_mfa or user is None or not user.is_authenticated:
+            return False
+        if not (user.is_teacher or user.is_methodologist or user.is_manager):
+            return False
+        if request.path.startswith(self.ALLOWED_PREFIXES):
+            return False
+        from allauth.mfa.models import Authenticator
+
+        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -41,6 +41,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email"), max_length=254, unique=True)  # stored lower-cased
     full_name = models.CharField(_("name"), max_length=150, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="avatars/", blank=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, blank=True,
         help_text=_("Empty: the school's time zone."),

@@ -119,7 +119,7 @@ def test_a_failure_midway_leaves_no_schema_school_or_domain(platform_client, mon
     def explode(*args, **kwargs):
         raise __import__("django.db", fromlist=["DatabaseError"]).DatabaseError("disk full")
 
-    monkeypatch.setattr(User.objects, "create_user", explode)
+    monkeypatch.setattr(User.objects, "create_user", explode)  # the owner's account
 
     response = platform_client.post("/signup/", signup_data())
 

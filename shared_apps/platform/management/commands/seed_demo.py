@@ -7,6 +7,7 @@ from django_tenants.utils import schema_context
 from shared_apps.tenants.models import Domain, School
 from shared_apps.tenants.services import school_create, school_host
 from tenant_apps.accounts.models import User
+from tenant_apps.accounts.services import user_create
 
 DEMO_PASSWORD = "panda-demo-2026"
 DEMO_SUBDOMAIN = "panda"
@@ -62,4 +63,4 @@ class Command(BaseCommand):
     def _user(self, email, name, roles, language):
         user = User.objects.filter(email=email).first()
         if user is None:
-            User.objects.create_user(email, DEMO_PASSWORD, full_name=name, language=language, **roles)
+            user_create(email=email, password=DEMO_PASSWORD, full_name=name, language=language, **roles)

@@ -1,0 +1,219 @@
+"""Requests/s of one logged-in school page under gunicorn, with and without tenant routing.
+
+Both variants serve bench.views.me (GET /bench/me/, Host alpha.localhost, the same session
+cookie) from the same database rows, through the same middleware minus CachedTenantMiddleware:
+  tenant: bench.settings        – host → school from the Redis domain cache, django-tenants backend
+  plain:  bench.settings_plain  – Django's postgres backend with search_path=alpha, no tenant middleware
+Before the load, each variant serves one request in-process with every SQL statement and Redis
+command recorded, so the table says exactly what a request does.
+
+Run from the project root on a migrated bench database (bench/run-all does it):
+    DJANGO_SETTINGS_MODULE=bench.settings .venv/bin/python -m bench.throughput
+Prints markdown table rows on stdout; progress goes to stderr.
+"""
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "alpha.localhost"
+PATH = "/bench/me/"
+EMAIL = "owner@alpha.example.com"
+VARIANTS = {"tenant": ("bench.settings", 8801), "plain": ("bench.settings_plain", 8802)}
+WORKERS = 2  # one sync worker per core
+WRK = ["wrk", "-t2", "-c16"]
+SECONDS = 10
+ROUNDS = 3  # alternating rounds; the median per variant is reported
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def django_setup() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    django.setup()
+
+
+def session_create() -> str:
+    """School alpha (created if missing) and a logged-in session for its owner, in alpha's schema."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_tenants.utils import schema_context
+
+    from shared_apps.tenants.models import School
+    from shared_apps.tenants.services import school_create
+    from tenant_apps.accounts.models import User
+
+    if not School.objects.filter(schema_name="alpha").exists():
+        school_create(name="Alpha", subdomain="alpha", time_zone="Europe/Moscow", currency="RUB",
+                      owner_name="Owner", owner_email=EMAIL, owner_password="correct-horse-battery-staple")
+    with schema_context("alpha"):
+        user = User.objects.get(email=EMAIL)
+        # What django.contrib.auth.login() stores, without a request.
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return session.session_key
+
+
+def record_one_request(session_key: str) -> None:
+    """(Child process, under the variant's settings.) Print the SQL and Redis work of one request."""
+    import redis
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST=HOST)
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    assert client.get(PATH).status_code == 200  # warms the domain cache: the steady state is a hit
+
+    sql, redis_commands = [], []
+    execute_command = redis.Redis.execute_command
+
+    def redis_recorded(self, *args, **options):
+        redis_commands.append(str(args[0]))
+        return execute_command(self, *args, **options)
+
+    def sql_recorded(execute, statement, params, many, context):
+        sql.append(statement)
+        return execute(statement, params, many, context)
+
+    redis.Redis.execute_command = redis_recorded
+    with connection.execute_wrapper(sql_recorded):
+        response = client.get(PATH)
+    redis.Redis.execute_command = execute_command
+    assert response.status_code == 200 and response.content.decode() == EMAIL, response
+    print(json.dumps({"sql": sql, "redis": redis_commands}))
+
+
+def work_of(variant: str, session_key: str) -> dict:
+    settings_module, _port = VARIANTS[variant]
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.throughput", "--record", session_key],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": settings_module},
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def describe(work: dict) -> str:
+    """'SET search_path…; SELECT … django_session …' → 'SET search_path, SELECT django_session'."""
+    def short(statement: str) -> str:
+        if statement.startswith("SET"):
+            return "SET search_path"
+        table = re.search(r'FROM "(\w+)"', statement)
+        return f"SELECT {table.group(1)}" if table else statement[:40]
+
+    parts = [short(s) for s in work["sql"]] + [f"Redis {c}" for c in work["redis"]]
+    return f"{len(work['sql'])} SQL + {len(work['redis'])} Redis: " + ", ".join(parts)
+
+
+def wrk_ensure() -> None:
+    # wrk is Debian's package; installed here so a fresh machine can run the bench.
+    if not shutil.which("wrk"):
+        log("installing wrk")
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
+def get(port: int, session_key: str) -> tuple[int, str]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{PATH}", headers={"Host": HOST, "Cookie": f"sessionid={session_key}"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.status, response.read().decode()
+
+
+def gunicorn_start(variant: str, session_key: str) -> subprocess.Popen:
+    settings_module, port = VARIANTS[variant]
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "config.wsgi"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": settings_module},
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=sys.stderr,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            status, body = get(port, session_key)
+            if (status, body) != (200, EMAIL):
+                raise RuntimeError(f"{variant}: {status} {body!r}, expected 200 {EMAIL!r}")
+            return server
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise
+            time.sleep(0.3)
+
+
+def wrk(variant: str, session_key: str, seconds: int) -> dict:
+    _settings, port = VARIANTS[variant]
+    out = subprocess.run(
+        [*WRK, f"-d{seconds}s", "-H", f"Host: {HOST}", "-H", f"Cookie: sessionid={session_key}",
+         f"http://127.0.0.1:{port}{PATH}"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    # A 403 (session not found) or 5xx would be fast and inflate the figure: refuse them.
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if bad:
+        raise RuntimeError(f"{variant}: {bad.group(1)} failed responses\n{out}")
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "latency": re.search(r"Latency\s+(\S+)", out).group(1),
+        "errors": (re.search(r"Socket errors: .*", out) or [""])[0],
+    }
+
+
+def main() -> None:
+    django_setup()
+    wrk_ensure()
+    session_key = session_create()
+    rows = []
+    for variant in VARIANTS:
+        rows.append(f"| request work, {variant} | {describe(work_of(variant, session_key))} |")
+
+    servers = []
+    try:
+        servers = [gunicorn_start(variant, session_key) for variant in VARIANTS]
+        for variant in VARIANTS:
+            wrk(variant, session_key, 3)  # warm-up: pools filled, code paths hot
+        runs = {variant: [] for variant in VARIANTS}
+        for round_ in range(ROUNDS):
+            # Alternating, so background noise on this shared machine hits both variants alike.
+            for variant in VARIANTS:
+                result = wrk(variant, session_key, SECONDS)
+                log(f"round {round_ + 1} {variant}: {result}")
+                runs[variant].append(result["rps"])
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+
+    rps = {variant: statistics.median(values) for variant, values in runs.items()}
+    command = f"`gunicorn -w {WORKERS}` + `{' '.join(WRK)} -d{SECONDS}s`, median of {ROUNDS}"
+    for variant in VARIANTS:
+        rows.append(f"| requests/s, {variant} ({command}) | {rps[variant]:.0f} "
+                    f"(runs: {', '.join(f'{v:.0f}' for v in runs[variant])}) |")
+    rows.append(f"| tenant / plain | {rps['tenant'] / rps['plain']:.2f} |")
+    print("\n".join(rows), flush=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--record"]:
+        django_setup()
+        record_one_request(sys.argv[2])
+    else:
+        main()

@@ -1,0 +1,1 @@
+"""Languages, levels, enrollments."""
