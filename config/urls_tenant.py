@@ -8,6 +8,7 @@ from tenant_apps.website import views as website
 
 urlpatterns = [
     path("", website.home, name="home"),
+    path("", include("tenant_apps.areas.urls")),
     path("accounts/", include("tenant_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

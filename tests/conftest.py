@@ -53,6 +53,7 @@ def _make_school(subdomain: str, name: str, people: dict) -> SchoolCast:
         owner_name=f"{name} Manager",
         owner_email=f"manager@{subdomain}.test",
         owner_password=PASSWORD,
+        default_language="en",  # tests read English messages; Russian has tests of its own
     )
     cast = SchoolCast(school=new.school, host=new.school.domains.get().domain)
     with schema_context(new.school.schema_name):

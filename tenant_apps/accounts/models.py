@@ -127,3 +127,51 @@ class LoginLink(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Invitation(models.Model):
+    """A manager's invitation to join the school's staff with one or more roles."""
+
+    email = models.EmailField(_("email"))
+    full_name = models.CharField(_("name"), max_length=150, blank=True)
+    as_teacher = models.BooleanField(_("teacher"), default=False)
+    as_methodologist = models.BooleanField(_("methodologist"), default=False)
+    as_manager = models.BooleanField(_("manager"), default=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("accepted by")
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(as_teacher=True) | models.Q(as_methodologist=True) | models.Q(as_manager=True),
+                name="accounts_invitation_has_a_role",
+            )
+        ]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def role_flags(self) -> dict[str, bool]:
+        return {
+            "is_teacher": self.as_teacher,
+            "is_methodologist": self.as_methodologist,
+            "is_manager": self.as_manager,
+        }
+
+    @property
+    def role_labels(self) -> list[str]:
+        labels = {"as_teacher": Role.TEACHER.label, "as_methodologist": Role.METHODOLOGIST.label,
+                  "as_manager": Role.MANAGER.label}
+        return [str(label) for field, label in labels.items() if getattr(self, field)]

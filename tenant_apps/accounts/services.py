@@ -9,7 +9,13 @@ from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tenant_apps.accounts.models import LoginLink, User
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from tenant_apps.accounts.models import Invitation, LoginLink, User
+
+INVITATION_VALID_DAYS = 7
 
 _LOGIN_LINK_SALT = "accounts.login-link"
 
@@ -69,3 +75,81 @@ def login_link_redeem(*, token: str, now: datetime | None = None) -> User:
     link.used_at = now
     link.save(update_fields=["used_at"])
     return link.user
+
+
+class InvitationInvalid(Exception):
+    """The invitation link is unknown, used or expired."""
+
+
+@transaction.atomic
+def invitation_create(
+    *, email: str, by: User, as_teacher=False, as_methodologist=False, as_manager=False, full_name="",
+    invite_url_builder, now: datetime | None = None,
+) -> Invitation:
+    """Invite someone to the staff; the email leaves after commit.
+
+    `invite_url_builder(token)` returns the absolute link (it knows the school's host).
+    """
+    now = now or timezone.now()
+    raw = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email.strip().lower(),
+        full_name=full_name,
+        as_teacher=as_teacher,
+        as_methodologist=as_methodologist,
+        as_manager=as_manager,
+        token_hash=_hash(raw),
+        invited_by=by,
+        expires_at=now + timedelta(days=INVITATION_VALID_DAYS),
+    )
+    url = invite_url_builder(raw)
+    school_name = getattr(connection.tenant, "name", "")
+    language = by.language or translation.get_language()
+
+    def send():
+        with translation.override(language):
+            context = {"invitation": invitation, "url": url, "school_name": school_name, "inviter": by}
+            send_mail(
+                subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
+                message=render_to_string("accounts/email/invitation.txt", context),
+                from_email=None,
+                recipient_list=[invitation.email],
+            )
+
+    transaction.on_commit(send)
+    return invitation
+
+
+def invitation_for_token(*, token: str, now: datetime | None = None) -> Invitation:
+    now = now or timezone.now()
+    invitation = Invitation.objects.filter(token_hash=_hash(token)).first()
+    if invitation is None or invitation.accepted_at is not None or invitation.expires_at <= now:
+        raise InvitationInvalid
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, token: str, password: str | None, full_name: str = "", now: datetime | None = None
+) -> User:
+    """Create the invitee's account (or give an existing one the roles) and mark the invitation used."""
+    now = now or timezone.now()
+    invitation = invitation_for_token(token=token, now=now)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)  # two tabs, one account
+    if invitation.accepted_at is not None:
+        raise InvitationInvalid
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is None:
+        user = user_create(
+            email=invitation.email, password=password, full_name=full_name or invitation.full_name,
+            **invitation.role_flags,
+        )
+    else:
+        granted = [flag for flag, wanted in invitation.role_flags.items() if wanted]
+        for flag in granted:
+            setattr(user, flag, True)
+        user.save(update_fields=granted)
+    invitation.accepted_at = now
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user

@@ -20,7 +20,7 @@ def test_the_login_link_logs_the_user_in_once(client_for, cast):
     first = client_for(cast.a).get(url)
     second = client_for(cast.a).get(url)
 
-    assert first.status_code == 302 and first["Location"] == "/"
+    assert first.status_code == 302 and first["Location"] == "/me/"
     assert second.status_code == 400
     assert "no longer works" in second.content.decode()
 

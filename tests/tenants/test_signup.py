@@ -65,7 +65,8 @@ def test_the_login_link_from_signup_logs_the_owner_in_on_the_new_host(platform_c
 
     assert response.status_code == 200
     assert response.context["user"].email == "greta@gamma.test"
-    assert "Greta" in response.content.decode()
+    assert response.redirect_chain[-1][0] == "/manager/"
+    assert "School overview" in response.content.decode()
 
 
 def test_taken_subdomain_is_refused_with_a_clear_message(platform_client, cast):

@@ -34,6 +34,8 @@ class Command(BaseCommand):
         with schema_context(school.schema_name):
             for email, name, roles, language in DEMO_CAST:
                 self._user(email, name, roles, language)
+            from tenant_apps.learning.demo import seed_learning
+            seed_learning()
         self.stdout.write(self.style.SUCCESS("Demo ready. Logins (password for all: %s):" % DEMO_PASSWORD))
         self.stdout.write(f"  platform operator  {OPERATOR_EMAIL}  at http://localhost:8000/admin/")
         for email, _name, roles, _language in DEMO_CAST:

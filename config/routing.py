@@ -1,0 +1,9 @@
+"""WebSocket routes; config.asgi wraps them in the tenant-aware stack."""
+
+from django.urls import path
+
+from tenant_apps.accounts.consumers import PresenceConsumer
+
+websocket_urlpatterns = [
+    path("ws/ping/", PresenceConsumer.as_asgi()),
+]

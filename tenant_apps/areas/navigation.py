@@ -1,0 +1,95 @@
+"""Each role's area: its sections, in the order of the school's brief.
+
+A section whose issue has not landed yet shows an honest "coming soon" page: `ready=False`.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from tenant_apps.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    label: str
+    ready: bool = False
+    about: str = ""
+
+
+AREAS: dict[str, list[Section]] = {
+    Role.STUDENT: [
+        Section("dashboard", _("Dashboard"), ready=True),
+        Section("schedule", _("Schedule"), about=_("Your lessons in a calendar, in your time zone.")),
+        Section("lessons", _("Lessons"), about=_("Upcoming and past lessons, with the join link and the board.")),
+        Section("homework", _("Homework"), about=_("Assignments after each lesson, your rating and the backlog.")),
+        Section("dictionary", _("My dictionary"), about=_("Words from your lessons, with examples and audio.")),
+        Section("games", _("Vocabulary games"), about=_("Practise your words with flashcards and games.")),
+        Section("notes", _("My notes"), about=_("Your own notes, kept with your lessons.")),
+        Section("free-lessons", _("Free lessons"), about=_("Promo codes and referral lessons.")),
+        Section("lesson-plan", _("Lesson plan"), about=_("The topics of your next lessons.")),
+        Section("payments", _("Payments"), about=_("Passes of lessons, payments and the credit history.")),
+    ],
+    Role.TEACHER: [
+        Section("dashboard", _("Dashboard"), ready=True),
+        Section("schedule", _("Schedule"), about=_("Your working hours and lessons in a calendar.")),
+        Section("lessons", _("Lessons"), about=_("Your lessons, marking them held, and their boards.")),
+        Section("students", _("Students"), ready=True),
+        Section("materials", _("Materials"), about=_("The library of courses, lessons and extra materials.")),
+        Section("assignments", _("Assignments"), about=_("Interactive self-checking worksheets.")),
+        Section("links", _("Links"), about=_("Useful links for your lessons.")),
+        Section("files", _("Files"), about=_("Images and documents for your lessons.")),
+        Section("topics", _("Topics"), about=_("Topics to plan lessons around.")),
+    ],
+    Role.METHODOLOGIST: [
+        Section("trials", _("Trial lessons"), ready=True),
+    ],
+    Role.MANAGER: [
+        Section("overview", _("School overview"), ready=True),
+        Section("staff", _("Staff"), ready=True),
+        Section("students", _("Students"), ready=True),
+        Section("settings", _("School settings"), ready=True),
+    ],
+}
+
+AREA_TITLES = {
+    Role.STUDENT: _("Student"),
+    Role.TEACHER: _("Teacher"),
+    Role.METHODOLOGIST: _("Methodologist"),
+    Role.MANAGER: _("Manager"),
+}
+
+
+# Sections with a page of their own; the rest go through the area's generic section URL.
+_OWN_PAGES = {
+    (Role.STUDENT, "dashboard"): "areas:student",
+    (Role.TEACHER, "dashboard"): "areas:teacher",
+    (Role.TEACHER, "students"): "areas:teacher_students",
+    (Role.METHODOLOGIST, "trials"): "areas:methodologist",
+    (Role.MANAGER, "overview"): "areas:manager",
+    (Role.MANAGER, "staff"): "areas:manager_staff",
+    (Role.MANAGER, "students"): "areas:manager_students",
+    (Role.MANAGER, "settings"): "areas:manager_settings",
+}
+
+
+def section_url(role: str, section: Section) -> str:
+    from django.urls import reverse
+
+    own = _OWN_PAGES.get((role, section.slug))
+    if own:
+        return reverse(own)
+    return reverse(f"areas:{role}_section", kwargs={"slug": section.slug})
+
+
+def navigation(role: str) -> list[dict]:
+    return [{"section": section, "url": section_url(role, section)} for section in AREAS[role]]
+
+
+def home_section(role: str) -> Section:
+    return AREAS[role][0]
+
+
+def find_section(role: str, slug: str) -> Section | None:
+    return next((section for section in AREAS.get(role, []) if section.slug == slug), None)
