@@ -5,6 +5,7 @@ roll back freely around them: school A ("alpha") with a manager, a methodologist
 teachers and two students; school B ("beta") with a teacher and a student.
 """
 
+import copy
 import os
 from dataclasses import dataclass, field
 
@@ -119,14 +120,18 @@ class django_db_setup_cast:  # noqa: N801 - a holder shared between session fixt
 
 @pytest.fixture
 def cast(db) -> Cast:
-    """The cast, inside the test's rolled-back transaction."""
-    return django_db_setup_cast.value
+    """The cast, inside the test's rolled-back transaction.
+
+    A deep copy: a test that changes a user in memory must not leak it into the next test
+    (the database side is rolled back anyway).
+    """
+    return copy.deepcopy(django_db_setup_cast.value)
 
 
 @pytest.fixture
 def committed_cast(committed_db) -> Cast:
     """The cast, for tests whose writes are committed (a real server, a worker, races)."""
-    return django_db_setup_cast.value
+    return copy.deepcopy(django_db_setup_cast.value)
 
 
 @pytest.fixture(autouse=True)

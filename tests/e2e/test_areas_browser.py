@@ -1,5 +1,7 @@
 """The demo school in a real browser: Russian by default, fits a phone, accessible homes."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -12,9 +14,21 @@ HOST = "panda.localhost"
 
 @pytest.fixture(scope="module")
 def demo_school(django_db_setup, django_db_blocker):
-    """The demo school as `make run` seeds it (committed; the test database goes at the end)."""
+    """The demo school as `make run` seeds it (committed, so removed again after the module)."""
+    from django.db import connection
+
+    from shared_apps.platform.management.commands.seed_demo import OPERATOR_EMAIL
+    from shared_apps.tenants.models import School
+    from tenant_apps.accounts.models import User
+
     with django_db_blocker.unblock():
-        call_command("seed_demo", stdout=open("/dev/null", "w"))
+        call_command("seed_demo", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        School.objects.get(schema_name="panda").delete(force_drop=True)
+        # A plain delete would cascade into school-only tables the public schema lacks.
+        User.objects.filter(email=OPERATOR_EMAIL)._raw_delete(using="default")
 
 
 def log_in(page, server, email):
