@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("tenant_apps.areas.urls")),
     path("accounts/", include("tenant_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("notifications/", include("tenant_apps.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("media/<path:path>", website.media, name="media"),
     path("admin/", school_admin_site.urls),

@@ -65,6 +65,7 @@ TENANT_APPS = [
     "tenant_apps.website",
     "tenant_apps.learning",
     "tenant_apps.areas",
+    "tenant_apps.notifications",
 ]
 INSTALLED_APPS = ["daphne"] + list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -74,6 +75,9 @@ PUBLIC_SCHEMA_NAME = "public"
 # Every migration run migrates this schema too (it is a School row flagged as the
 # template); new schools are cloned from it, which is faster than migrating.
 TENANT_TEMPLATE_SCHEMA = "_school_template"
+# Set the search_path once per connection and schema change, not before every query
+# (django-tenants' default doubles every page's round trips).
+TENANT_LIMIT_SET_CALLS = True
 DEFAULT_NOT_FOUND_TENANT_VIEW = "shared_apps.tenants.views.unknown_school"
 
 MIDDLEWARE = [
@@ -110,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shared_apps.tenants.context_processors.school",
                 "tenant_apps.areas.context_processors.user_areas",
+                "tenant_apps.notifications.context_processors.bell",
             ],
         },
     }
@@ -257,6 +262,12 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Panda <noreply@panda.localhost>")
+
+# ---------------------------------------------------------------------------
+# Telegram (each school brings its own bot token; the API's address is ours to set)
+# ---------------------------------------------------------------------------
+TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", "https://api.telegram.org")
+TELEGRAM_TIMEOUT_SECONDS = float(env("TELEGRAM_TIMEOUT_SECONDS", "10"))
 
 # ---------------------------------------------------------------------------
 # Logging

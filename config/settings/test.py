@@ -12,3 +12,7 @@ DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405
 TENANT_CACHE_SECONDS = 60
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tasks run in the test's own process and transaction; tests/jobs/ switches this off for the
+# module that drives a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

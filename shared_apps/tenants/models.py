@@ -80,6 +80,12 @@ class School(TenantMixin):
         help_text=_("Teachers, methodologists and managers must turn on an authenticator app."),
     )
 
+    telegram_bot_token = models.CharField(
+        _("Telegram bot token"), max_length=100, blank=True,
+        help_text=_("From @BotFather. Without it, people cannot choose Telegram for notifications."),
+    )
+    telegram_bot_username = models.CharField(_("Telegram bot username"), max_length=64, blank=True)
+
     is_suspended = models.BooleanField(_("suspended"), default=False)
     suspended_reason = models.CharField(_("reason for suspension"), max_length=255, blank=True)
     # The template every new school is cloned from: migrated with the others, never served.

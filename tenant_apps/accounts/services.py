@@ -9,7 +9,6 @@ from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone
 
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -106,17 +105,16 @@ def invitation_create(
     school_name = getattr(connection.tenant, "name", "")
     language = by.language or translation.get_language()
 
-    def send():
-        with translation.override(language):
-            context = {"invitation": invitation, "url": url, "school_name": school_name, "inviter": by}
-            send_mail(
-                subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
-                message=render_to_string("accounts/email/invitation.txt", context),
-                from_email=None,
-                recipient_list=[invitation.email],
-            )
+    with translation.override(language):
+        context = {"invitation": invitation, "url": url, "school_name": school_name, "inviter": by}
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invitation.txt", context)
 
-    transaction.on_commit(send)
+    # The invitee has no account yet, so this is a plain email rather than a notification;
+    # Celery retries it while the mail server is away.
+    from tenant_apps.accounts.tasks import send_email_task
+
+    transaction.on_commit(lambda: send_email_task.delay(subject, body, [invitation.email]))
     return invitation
 
 
@@ -152,4 +150,13 @@ def invitation_accept(
     invitation.accepted_at = now
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if invitation.invited_by is not None:
+        from tenant_apps.accounts.notification_kinds import INVITATION_ACCEPTED
+        from tenant_apps.notifications.services import notify
+
+        notify(
+            invitation.invited_by, INVITATION_ACCEPTED,
+            {"name": user.get_full_name(), "roles": ", ".join(invitation.role_labels)},
+            url="/manager/staff/",
+        )
     return user

@@ -1,5 +1,6 @@
 // Panda's small front-end: htmx for partial updates, plus a few progressive enhancements.
 import htmx from "htmx.org";
+import { connectBell } from "./bell.js";
 
 window.htmx = htmx;
 
@@ -31,3 +32,6 @@ try {
 } catch (error) {
   // Old browsers: the school's zone is used instead.
 }
+
+const bell = document.querySelector("[data-bell]");
+if (bell) connectBell(bell);
