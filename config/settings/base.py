@@ -66,6 +66,7 @@ TENANT_APPS = [
     "tenant_apps.learning",
     "tenant_apps.areas",
     "tenant_apps.notifications",
+    "billing",
 ]
 INSTALLED_APPS = ["daphne"] + list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -262,6 +263,13 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Panda <noreply@panda.localhost>")
+
+# ---------------------------------------------------------------------------
+# Payments (Stripe; tests point STRIPE_API_BASE at a local fake)
+# ---------------------------------------------------------------------------
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "sk_test_panda_local")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "whsec_panda_local")
+STRIPE_API_BASE = env("STRIPE_API_BASE", "https://api.stripe.com")
 
 # ---------------------------------------------------------------------------
 # Telegram (each school brings its own bot token; the API's address is ours to set)

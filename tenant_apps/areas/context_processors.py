@@ -21,4 +21,15 @@ def user_areas(request):
             return []
         return [{"role": role, "title": AREA_TITLES[role], "url": reverse(_AREA_HOMES[role])} for role in user.roles]
 
-    return {"user_areas": SimpleLazyObject(build)}
+    context = {"user_areas": SimpleLazyObject(build)}
+    role = getattr(request, "area_role", None)
+    if role is not None:
+        from tenant_apps.areas.navigation import navigation
+
+        context.update(
+            area_role=role,
+            area_title=AREA_TITLES[role],
+            navigation=SimpleLazyObject(lambda: navigation(role)),
+            current_section=getattr(request, "area_section", ""),
+        )
+    return context

@@ -26,13 +26,29 @@ class InviteForm(forms.Form):
 
 
 class SchoolSettingsForm(forms.ModelForm):
+    # Telegram tells us the bot's name when the token is saved (see telegram.school_bot_change).
+    telegram_bot_username = forms.CharField(
+        label=_("Telegram bot username"), required=False, disabled=True,
+        help_text=_("Filled in from Telegram when the token is saved."),
+    )
+
     class Meta:
         model = School
         fields = [
             "name", "time_zone", "default_language", "require_staff_mfa",
             "cancellation_window_hours", "pass_validity_days", "extension_offer_days_before_end",
             "extension_lessons", "freeze_days", "freezes_per_pass", "homework_backlog_days",
+            "telegram_bot_token", "telegram_bot_username",
         ]
+        widgets = {"telegram_bot_token": forms.PasswordInput(render_value=True, attrs={"autocomplete": "off"})}
+
+    def clean_telegram_bot_token(self):
+        from tenant_apps.notifications.telegram import TOKEN_PATTERN
+
+        token = self.cleaned_data["telegram_bot_token"]
+        if token and not TOKEN_PATTERN.match(token):
+            raise ValidationError(_("This is not a bot token. @BotFather gives one like 123456789:AAE…"))
+        return token
 
 
 class ProfileForm(forms.ModelForm):

@@ -29,7 +29,7 @@ AREAS: dict[str, list[Section]] = {
         Section("notes", _("My notes"), about=_("Your own notes, kept with your lessons.")),
         Section("free-lessons", _("Free lessons"), about=_("Promo codes and referral lessons.")),
         Section("lesson-plan", _("Lesson plan"), about=_("The topics of your next lessons.")),
-        Section("payments", _("Payments"), about=_("Passes of lessons, payments and the credit history.")),
+        Section("payments", _("Payments"), ready=True),
     ],
     Role.TEACHER: [
         Section("dashboard", _("Dashboard"), ready=True),
@@ -49,6 +49,7 @@ AREAS: dict[str, list[Section]] = {
         Section("overview", _("School overview"), ready=True),
         Section("staff", _("Staff"), ready=True),
         Section("students", _("Students"), ready=True),
+        Section("products", _("Lesson packages"), ready=True),
         Section("settings", _("School settings"), ready=True),
     ],
 }
@@ -71,6 +72,8 @@ _OWN_PAGES = {
     (Role.MANAGER, "staff"): "areas:manager_staff",
     (Role.MANAGER, "students"): "areas:manager_students",
     (Role.MANAGER, "settings"): "areas:manager_settings",
+    (Role.MANAGER, "products"): "billing:manager_products",
+    (Role.STUDENT, "payments"): "billing:student_payments",
 }
 
 

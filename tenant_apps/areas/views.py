@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -128,13 +129,23 @@ def manager_students(request):
 @manager_required
 def manager_settings(request):
     from tenant_apps.areas.forms import SchoolSettingsForm
+    from tenant_apps.notifications import telegram
 
     form = SchoolSettingsForm(request.POST or None, instance=request.tenant)
     if request.method == "POST" and form.is_valid():
-        # Only this form's fields: the cached School may be older than the row.
-        form.save(commit=False).save(update_fields=list(form.fields))
-        messages.success(request, _("School settings saved."))
-        return redirect("areas:manager_settings")
+        school = form.save(commit=False)
+        try:
+            with transaction.atomic():
+                if "telegram_bot_token" in form.changed_data:
+                    # Telegram is asked first: a token it refuses saves nothing at all.
+                    telegram.school_bot_change(school=school, previous_token=form.initial["telegram_bot_token"])
+                # Only this form's fields: the cached School may be older than the row.
+                school.save(update_fields=list(form.fields))
+        except telegram.BotTokenRefused as refusal:
+            form.add_error("telegram_bot_token", str(refusal))
+        else:
+            messages.success(request, _("School settings saved."))
+            return redirect("areas:manager_settings")
     status = 422 if request.method == "POST" else 200
     return _render(request, Role.MANAGER, "settings", "areas/manager_settings.html", {"form": form}, status=status)
 

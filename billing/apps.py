@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BillingConfig(AppConfig):
+    name = "billing"
+    label = "billing"
+    verbose_name = _("Billing")
+
+    def ready(self):
+        from billing.notification_kinds import register_kinds
+
+        register_kinds()

@@ -1,0 +1,33 @@
+"""Billing's one hook upward: "pass activated".
+
+Scheduling (above billing) registers a handler in its AppConfig.ready() that books the agreed
+weekly plan into the new pass. Handlers run after the commit that activated the pass, in the
+same schema, with the pass id; a failing handler is logged and never undoes the payment.
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+_pass_activated: list[Callable[[int], None]] = []
+
+
+def on_pass_activated(handler: Callable[[int], None]) -> Callable[[int], None]:
+    if handler not in _pass_activated:
+        _pass_activated.append(handler)
+    return handler
+
+
+def pass_activated(pass_id: int) -> None:
+    """Call inside the transaction that created the pass."""
+
+    def run_handlers():
+        for handler in list(_pass_activated):
+            try:
+                handler(pass_id)
+            except Exception:  # one handler's failure must not hide the pass from the others
+                logger.exception("A pass-activated handler failed for pass %s", pass_id)
+
+    transaction.on_commit(run_handlers)

@@ -1,0 +1,112 @@
+"""Paying: start a checkout, learn its outcome from the webhook or the return page."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from billing.models import Pass, Payment, Product, WebhookEvent
+from billing.providers.base import CheckoutState
+from billing.providers.stripe_provider import get_provider
+from billing.selectors import extension_offer_for
+from billing.services import payment_mark_failed, payment_mark_paid, product_for_enrollment_ok
+
+# A second "Pay" within this time reuses the first checkout instead of opening another.
+REUSE_CHECKOUT_FOR = timedelta(minutes=30)
+
+
+def payment_start(*, student, enrollment, product: Product, return_url_builder, now: datetime | None = None) -> str:
+    """Create (or reuse) a pending payment and its checkout; returns the provider's page to go to.
+
+    `return_url_builder(kind, payment)` gives the absolute success/cancel URLs.
+    """
+    now = now or timezone.now()
+    if enrollment.student_id != student.pk or not enrollment.is_active:
+        raise PermissionDenied
+    if not product_for_enrollment_ok(product, enrollment):
+        raise ValidationError(_("This package is not for this language."), code="wrong_product")
+    extends = None
+    if product.is_extension:
+        offer = extension_offer_for(enrollment, now=now)
+        if offer is None:
+            raise ValidationError(_("The extension is offered only in the last days of a pass."), code="no_offer")
+        extends = offer.lesson_pass
+    payment = _pending_payment(student=student, enrollment=enrollment, product=product, extends=extends, now=now)
+    if payment.provider_session_id and payment.checkout_url:
+        return payment.checkout_url
+    checkout = get_provider(payment.provider).create_checkout(
+        payment=payment,
+        success_url=return_url_builder("success", payment) + "?session_id={CHECKOUT_SESSION_ID}",
+        cancel_url=return_url_builder("cancel", payment),
+        customer_email=student.email,
+    )
+    Payment.objects.filter(pk=payment.pk).update(provider_session_id=checkout.session_id, checkout_url=checkout.url)
+    return checkout.url
+
+
+@transaction.atomic
+def _pending_payment(*, student, enrollment, product, extends, now) -> Payment:
+    # Locking the student's row serialises their double clicks: one pending payment, one checkout.
+    type(student).objects.select_for_update().get(pk=student.pk)
+    recent = (
+        Payment.objects.filter(
+            student=student, enrollment=enrollment, product=product, status=Payment.Status.PENDING,
+            created_at__gte=now - REUSE_CHECKOUT_FOR,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if recent is not None:
+        return recent
+    return Payment.objects.create(
+        student=student, enrollment=enrollment, product=product, amount=product.price, currency=product.currency,
+        extends_pass=extends,
+    )
+
+
+def payment_apply_state(*, payment: Payment, state: CheckoutState, now: datetime | None = None) -> Pass | None:
+    if state.status == "paid":
+        return payment_mark_paid(payment=payment, provider_payment_id=state.payment_id, now=now)
+    if state.status == "failed":
+        payment_mark_failed(payment=payment, status=Payment.Status.FAILED, message=state.failure_message)
+    elif state.status == "cancelled":
+        payment_mark_failed(payment=payment, status=Payment.Status.CANCELLED)
+    return None
+
+
+def payment_sync(*, payment: Payment, now: datetime | None = None) -> Payment:
+    """Ask the provider (the return page does this: the webhook may not have arrived yet)."""
+    if payment.status == Payment.Status.PENDING and payment.provider_session_id:
+        state = get_provider(payment.provider).checkout_state(payment.provider_session_id)
+        payment_apply_state(payment=payment, state=state, now=now)
+    payment.refresh_from_db()
+    return payment
+
+
+def webhook_handle(*, provider_name: str, payload: bytes, signature: str) -> str:
+    """Verify, store once, act. Returns what happened (for logs and tests).
+
+    Raises InvalidWebhook for anything unsigned or forged (the view answers 400).
+    """
+    provider = get_provider(provider_name)
+    event = provider.parse_webhook(payload=payload, signature=signature)
+    try:
+        with transaction.atomic():
+            # The unique (provider, event id) row is the "processed once" guard: a replay, or a
+            # second worker holding the same event, fails here and changes nothing.
+            WebhookEvent.objects.create(
+                provider=provider_name, event_id=event.event_id, event_type=event.event_type, payload=event.payload
+            )
+            if event.state is None:
+                return "ignored"
+            payment = Payment.objects.filter(
+                provider=provider_name, provider_session_id=event.state.session_id
+            ).first()
+            if payment is None:
+                return "unknown-session"
+            payment_apply_state(payment=payment, state=event.state)
+            return event.state.status
+    except IntegrityError:
+        return "duplicate"

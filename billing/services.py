@@ -1,0 +1,242 @@
+"""Writes on billing: every credit change goes through `_ledger_append` under a lock on its pass."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from billing import hooks
+from billing.models import LedgerEntry, Pass, Payment, Product, Reservation
+
+Kind = LedgerEntry.Kind
+
+
+class NotEnoughCredits(ValidationError):
+    def __init__(self):
+        super().__init__(_("There are no free lessons left on this pass."), code="no_credits")
+
+
+class PassNotUsable(ValidationError):
+    pass
+
+
+def _school():
+    from shared_apps.tenants.models import School
+
+    tenant = getattr(connection, "tenant", None)
+    if getattr(tenant, "pass_validity_days", None) is not None:
+        return tenant
+    return School.objects.get(schema_name=connection.schema_name)
+
+
+def _lock(lesson_pass: Pass) -> Pass:
+    # Two tabs, two workers, a replayed webhook: one writer per pass at a time.
+    return Pass.objects.select_for_update().get(pk=lesson_pass.pk)
+
+
+def free_credits(lesson_pass: Pass) -> int:
+    last = LedgerEntry.objects.filter(lesson_pass=lesson_pass).order_by("-seq").values_list("balance_after", flat=True).first()
+    return last or 0
+
+
+def _ledger_append(
+    *, lesson_pass: Pass, change: int, kind: str, actor=None, reason: str = "", lesson_id: int | None = None
+) -> LedgerEntry:
+    """Append one row. Precondition: inside `transaction.atomic` with the pass locked (`_lock`)."""
+    last = LedgerEntry.objects.filter(lesson_pass=lesson_pass).order_by("-seq").first()
+    balance = (last.balance_after if last else 0) + change
+    if balance < 0:
+        raise NotEnoughCredits()
+    return LedgerEntry.objects.create(
+        lesson_pass=lesson_pass, seq=(last.seq + 1) if last else 1, change=change, balance_after=balance,
+        kind=kind, actor=actor, reason=reason[:255], lesson_id=lesson_id,
+    )
+
+
+# Buying ------------------------------------------------------------------------------------
+@transaction.atomic
+def payment_mark_paid(
+    *, payment: Payment, provider_payment_id: str = "", now: datetime | None = None
+) -> Pass:
+    """The provider says paid: create the pass (once, however many times this is called)."""
+    now = now or timezone.now()
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    existing = Pass.objects.filter(payment=payment).first()
+    if existing is not None:
+        return existing
+    payment.status = Payment.Status.PAID
+    payment.paid_at = now
+    payment.provider_payment_id = provider_payment_id or payment.provider_payment_id
+    payment.failure_message = ""
+    payment.save(update_fields=["status", "paid_at", "provider_payment_id", "failure_message"])
+    lesson_pass = _pass_create(payment=payment, now=now)
+    from billing.notifications import tell_payment_succeeded
+
+    tell_payment_succeeded(lesson_pass)
+    return lesson_pass
+
+
+def _pass_create(*, payment: Payment, now: datetime) -> Pass:
+    product = payment.product
+    previous = payment.extends_pass
+    lesson_pass = Pass.objects.create(
+        enrollment=payment.enrollment, product=product, payment=payment, lessons=product.lessons,
+        starts_at=now, valid_until=now + timedelta(days=product.validity_days),
+        carried_from=previous if previous is not None and previous.carried_into_or_none() is None else None,
+    )
+    _lock(lesson_pass)
+    _ledger_append(lesson_pass=lesson_pass, change=product.lessons, kind=Kind.PURCHASE, actor=payment.student,
+                   reason=product.name)
+    if lesson_pass.carried_from is not None:
+        _carry_over(old=lesson_pass.carried_from, new=lesson_pass, actor=payment.student, now=now)
+    hooks.pass_activated(lesson_pass.pk)
+    return lesson_pass
+
+
+def _carry_over(*, old: Pass, new: Pass, actor, now: datetime) -> None:
+    """What remains of `old` moves to `new`: its free credits and its future lessons' reservations.
+
+    Nothing remains of a pass that has already ended (its free credits burned at its end).
+    """
+    old = _lock(old)
+    if old.is_expired(now):
+        return
+    free = free_credits(old)
+    if free:
+        _ledger_append(lesson_pass=old, change=-free, kind=Kind.CARRIED_OUT, actor=actor,
+                       reason=str(_("to the next pass")))
+        _ledger_append(lesson_pass=new, change=free, kind=Kind.CARRIED_IN, actor=actor,
+                       reason=str(_("free lessons from the last pass")))
+    future = Reservation.objects.select_for_update().filter(
+        lesson_pass=old, status=Reservation.Status.OPEN, lesson_starts_at__gte=now
+    )
+    for reservation in future:
+        reservation.status = Reservation.Status.MOVED
+        reservation.closed_at = now
+        reservation.save(update_fields=["status", "closed_at"])
+        Reservation.objects.create(
+            lesson_pass=new, lesson_id=reservation.lesson_id, lesson_starts_at=reservation.lesson_starts_at
+        )
+        _ledger_append(lesson_pass=old, change=0, kind=Kind.CARRIED_OUT, actor=actor, lesson_id=reservation.lesson_id,
+                       reason=str(_("booked lesson moves to the next pass")))
+        _ledger_append(lesson_pass=new, change=0, kind=Kind.CARRIED_IN, actor=actor, lesson_id=reservation.lesson_id,
+                       reason=str(_("booked lesson from the last pass")))
+
+
+@transaction.atomic
+def payment_mark_failed(*, payment: Payment, status: str, message: str = "") -> Payment:
+    """Declined or cancelled: nothing is created. A paid payment stays paid (events arrive out of order)."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != Payment.Status.PENDING:
+        return payment
+    payment.status = status
+    payment.failure_message = message[:255]
+    payment.save(update_fields=["status", "failure_message"])
+    return payment
+
+
+# Spending (scheduling calls these) -------------------------------------------------------
+@transaction.atomic
+def credit_reserve(
+    *, lesson_pass: Pass, lesson_id: int, lesson_starts_at: datetime, by=None, now: datetime | None = None
+) -> Reservation:
+    """A lesson is booked: one free credit becomes its reservation."""
+    now = now or timezone.now()
+    lesson_pass = _lock(lesson_pass)
+    if lesson_pass.is_expired(now) or lesson_starts_at >= lesson_pass.valid_until:
+        raise PassNotUsable(_("The lesson is after the end of the pass."), code="after_end")
+    if lesson_starts_at < lesson_pass.starts_at:
+        raise PassNotUsable(_("The lesson is before the pass starts."), code="before_start")
+    _ledger_append(lesson_pass=lesson_pass, change=-1, kind=Kind.BOOKED, actor=by, lesson_id=lesson_id)
+    return Reservation.objects.create(lesson_pass=lesson_pass, lesson_id=lesson_id, lesson_starts_at=lesson_starts_at)
+
+
+def _open_reservation(lesson_id: int) -> Reservation:
+    reservation = Reservation.objects.filter(lesson_id=lesson_id, status=Reservation.Status.OPEN).first()
+    if reservation is None:
+        raise ValidationError(_("This lesson holds no credit."), code="no_reservation")
+    _lock(reservation.lesson_pass)
+    return Reservation.objects.select_for_update().get(pk=reservation.pk)
+
+
+CONSUMING_KINDS = {Kind.HELD, Kind.CANCELLED_LATE, Kind.NO_SHOW}
+
+
+@transaction.atomic
+def credit_consume(*, lesson_id: int, kind: str, by=None, reason: str = "", now: datetime | None = None) -> LedgerEntry:
+    """The lesson was held, cancelled late, or the student did not come: its credit is spent."""
+    if kind not in CONSUMING_KINDS:
+        raise ValueError(f"{kind} does not consume a credit")
+    reservation = _open_reservation(lesson_id)
+    reservation.status = Reservation.Status.CONSUMED
+    reservation.closed_at = now or timezone.now()
+    reservation.save(update_fields=["status", "closed_at"])
+    return _ledger_append(lesson_pass=reservation.lesson_pass, change=0, kind=kind, actor=by, reason=reason,
+                          lesson_id=lesson_id)
+
+
+@transaction.atomic
+def credit_release(*, lesson_id: int, by=None, reason: str = "", now: datetime | None = None) -> LedgerEntry:
+    """Cancelled in time (or by the teacher): the credit is free again."""
+    reservation = _open_reservation(lesson_id)
+    reservation.status = Reservation.Status.RELEASED
+    reservation.closed_at = now or timezone.now()
+    reservation.save(update_fields=["status", "closed_at"])
+    return _ledger_append(lesson_pass=reservation.lesson_pass, change=1, kind=Kind.CANCELLED_IN_TIME, actor=by,
+                          reason=reason, lesson_id=lesson_id)
+
+
+# Managers' changes ------------------------------------------------------------------------
+@transaction.atomic
+def credits_grant_free(*, lesson_pass: Pass, lessons: int, by=None, reason: str) -> LedgerEntry:
+    if lessons < 1:
+        raise ValidationError(_("Grant at least one lesson."), code="too_few")
+    return _ledger_append(lesson_pass=_lock(lesson_pass), change=lessons, kind=Kind.FREE_GRANTED, actor=by,
+                          reason=reason)
+
+
+@transaction.atomic
+def credit_adjust(*, lesson_pass: Pass, change: int, by, reason: str) -> LedgerEntry:
+    """A manager's correction; the reason is required and kept."""
+    if not reason.strip():
+        raise ValidationError(_("Say why the credits change."), code="reason_required")
+    if change == 0:
+        raise ValidationError(_("The change cannot be zero."), code="zero")
+    return _ledger_append(lesson_pass=_lock(lesson_pass), change=change, kind=Kind.ADJUSTMENT, actor=by,
+                          reason=reason)
+
+
+@transaction.atomic
+def pass_refund_credits(*, lesson_pass: Pass, by, reason: str) -> LedgerEntry | None:
+    """The free credits leave with the refund (billing 2/2 returns the money through the provider)."""
+    lesson_pass = _lock(lesson_pass)
+    free = free_credits(lesson_pass)
+    if not free:
+        return None
+    return _ledger_append(lesson_pass=lesson_pass, change=-free, kind=Kind.REFUND, actor=by, reason=reason)
+
+
+# Time ----------------------------------------------------------------------------------------
+@transaction.atomic
+def pass_record_expiry(*, lesson_pass: Pass, now: datetime | None = None) -> LedgerEntry | None:
+    """Write the one "expired" row of an ended pass, for the history. Nothing depends on it."""
+    now = now or timezone.now()
+    lesson_pass = _lock(lesson_pass)
+    if not lesson_pass.is_expired(now) or lesson_pass.ledger.filter(kind=Kind.EXPIRED).exists():
+        return None
+    return _ledger_append(lesson_pass=lesson_pass, change=-free_credits(lesson_pass), kind=Kind.EXPIRED,
+                          reason=str(_("the pass ended")))
+
+
+def passes_record_expiry(*, now: datetime | None = None) -> int:
+    """The idempotent job: one "expired" row per ended pass."""
+    now = now or timezone.now()
+    ended = Pass.objects.filter(valid_until__lte=now).exclude(ledger__kind=Kind.EXPIRED)
+    return sum(1 for lesson_pass in ended if pass_record_expiry(lesson_pass=lesson_pass, now=now))
+
+
+# Checkout -------------------------------------------------------------------------------------
+def product_for_enrollment_ok(product: Product, enrollment) -> bool:
+    return product.is_active and (product.language_id is None or product.language_id == enrollment.language_id)

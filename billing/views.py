@@ -1,0 +1,161 @@
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from billing.forms import CheckoutForm, ProductForm
+from billing.models import Payment, Product
+from billing.payments import payment_start, payment_sync, webhook_handle
+from billing.permissions import get_pass_for_user, get_payment_for_student
+from billing.providers.base import InvalidWebhook, ProviderError
+from billing.selectors import (
+    extension_offer_for,
+    ledger_for_pass,
+    pass_remaining,
+    passes_for_student,
+    payments_for_student,
+    products_for_enrollment,
+)
+from tenant_apps.accounts.models import Role
+from tenant_apps.accounts.permissions import role_required
+from tenant_apps.learning.selectors import enrollments_for_student
+
+logger = logging.getLogger(__name__)
+
+
+@role_required(Role.STUDENT, section="payments")
+def student_payments(request):
+    now = timezone.now()
+    enrollments = list(enrollments_for_student(request.user))
+    passes = list(passes_for_student(request.user, now=now))
+    for lesson_pass in passes:
+        lesson_pass.remaining = pass_remaining(lesson_pass, now)
+        lesson_pass.expired = lesson_pass.is_expired(now)
+        lesson_pass.days = lesson_pass.days_left(now)
+    for enrollment in enrollments:
+        enrollment.offer = extension_offer_for(enrollment, now=now)
+        enrollment.products = list(products_for_enrollment(enrollment))
+    context = {
+        "enrollments": enrollments,
+        "passes": passes,
+        "payments": payments_for_student(request.user)[:20],
+    }
+    return render(request, "billing/student_payments.html", context)
+
+
+@role_required(Role.STUDENT, section="payments")
+@require_POST
+def checkout(request):
+    form = CheckoutForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    enrollment = get_object_or_404(
+        request.user.enrollments.select_related("language"), pk=form.cleaned_data["enrollment"], is_active=True
+    )
+    product = get_object_or_404(Product, pk=form.cleaned_data["product"], is_active=True)
+
+    def return_url(kind, payment):
+        return request.build_absolute_uri(reverse(f"billing:checkout_{kind}", args=[payment.pk]))
+
+    try:
+        url = payment_start(student=request.user, enrollment=enrollment, product=product, return_url_builder=return_url)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("billing:student_payments")
+    except ProviderError:
+        logger.exception("Checkout could not start")
+        messages.error(request, _("The payment page is not available right now. Nothing was charged; please try again."))
+        return redirect("billing:student_payments")
+    return redirect(url)
+
+
+@role_required(Role.STUDENT, section="payments")
+def checkout_success(request, pk):
+    payment = get_payment_for_student(request.user, pk)
+    try:
+        payment = payment_sync(payment=payment)
+    except ProviderError:
+        logger.exception("Could not ask the provider about payment %s", pk)
+    if payment.status == Payment.Status.PAID:
+        lesson_pass = payment.pass_bought
+        valid_until = formats.date_format(timezone.localtime(lesson_pass.valid_until), "DATETIME_FORMAT")
+        messages.success(
+            request,
+            _("Paid! %(lessons)s lessons, valid until %(date)s.") % {"lessons": lesson_pass.lessons, "date": valid_until},
+        )
+    elif payment.status == Payment.Status.PENDING:
+        messages.info(request, _("We are waiting for the payment to be confirmed. The pass appears here as soon as it is."))
+    else:
+        _tell_failure(request, payment)
+    return redirect("billing:student_payments")
+
+
+@role_required(Role.STUDENT, section="payments")
+def checkout_cancel(request, pk):
+    payment = get_payment_for_student(request.user, pk)
+    try:
+        payment = payment_sync(payment=payment)
+    except ProviderError:
+        logger.exception("Could not ask the provider about payment %s", pk)
+    if payment.status == Payment.Status.PENDING:
+        from billing.services import payment_mark_failed
+
+        payment = payment_mark_failed(payment=payment, status=Payment.Status.CANCELLED)
+    _tell_failure(request, payment)
+    return redirect("billing:student_payments")
+
+
+def _tell_failure(request, payment):
+    if payment.status == Payment.Status.FAILED:
+        messages.error(request, _("Your card was declined. Nothing was charged; you can try another card."))
+    elif payment.status == Payment.Status.CANCELLED:
+        messages.info(request, _("The payment was cancelled. Nothing was charged."))
+
+
+@role_required(Role.STUDENT, section="payments")
+def pass_history(request, pk):
+    lesson_pass = get_pass_for_user(request.user, pk)
+    return render(request, "billing/pass_history.html", {"lesson_pass": lesson_pass, "entries": ledger_for_pass(lesson_pass)})
+
+
+@csrf_exempt  # the provider signs the request instead
+@require_POST
+def stripe_webhook(request):
+    try:
+        outcome = webhook_handle(
+            provider_name="stripe", payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+        )
+    except InvalidWebhook:
+        return HttpResponseBadRequest("invalid signature")
+    return HttpResponse(outcome)
+
+
+# Manager: lesson packages ---------------------------------------------------------------
+@role_required(Role.MANAGER, section="products")
+def manager_products(request):
+    products = Product.objects.select_related("language").order_by("position", "lessons", "pk")
+    return render(request, "billing/manager_products.html", {"products": products})
+
+
+@role_required(Role.MANAGER, section="products")
+def manager_product_edit(request, pk=None):
+    product = get_object_or_404(Product, pk=pk) if pk else Product(currency=request.tenant.currency,
+                                                                       validity_days=request.tenant.pass_validity_days)
+    form = ProductForm(request.POST or None, instance=product)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.currency = request.tenant.currency  # prices are in the school's currency
+        saved.save()
+        messages.success(request, _("Package saved."))
+        return redirect("billing:manager_products")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "billing/manager_product_form.html", {"form": form, "product": product}, status=status)
+
+
