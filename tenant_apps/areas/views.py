@@ -54,8 +54,12 @@ def coming_soon(request, role, slug):
 # Student ---------------------------------------------------------------------------------
 @student_required
 def student_dashboard(request):
-    enrollments = enrollments_for_student(request.user)
-    return _render(request, Role.STUDENT, "dashboard", "areas/student_dashboard.html", {"enrollments": enrollments})
+    from billing.selectors import extension_offer_for
+
+    enrollments = list(enrollments_for_student(request.user))
+    offers = [offer for offer in (extension_offer_for(e) for e in enrollments) if offer is not None]
+    context = {"enrollments": enrollments, "offers": offers}
+    return _render(request, Role.STUDENT, "dashboard", "areas/student_dashboard.html", context)
 
 
 @student_required

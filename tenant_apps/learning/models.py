@@ -32,7 +32,17 @@ class Language(models.Model):
         ordering = ["ordering", "name"]
 
     def __str__(self):
-        return self.name
+        return str(self.display_name)
+
+    @property
+    def display_name(self):
+        """The seeded languages in the viewer's language; a school's own additions as named."""
+        return SEEDED_LANGUAGE_NAMES.get(self.code, self.name) if self.name == SEEDED_NAMES_EN.get(self.code) else self.name
+
+
+# The names migration 0002 seeds; renamed by a school, the school's name wins.
+SEEDED_NAMES_EN = {"en": "English", "zh": "Chinese"}
+SEEDED_LANGUAGE_NAMES = {"en": _("English"), "zh": _("Chinese")}
 
 
 class Level(models.Model):

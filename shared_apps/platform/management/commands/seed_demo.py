@@ -4,10 +4,12 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
+from billing.demo import seed_billing
 from shared_apps.tenants.models import Domain, School
 from shared_apps.tenants.services import school_create, school_host
 from tenant_apps.accounts.models import User
 from tenant_apps.accounts.services import user_create
+from tenant_apps.learning.demo import seed_learning
 
 DEMO_PASSWORD = "panda-demo-2026"
 DEMO_SUBDOMAIN = "panda"
@@ -34,9 +36,9 @@ class Command(BaseCommand):
         with schema_context(school.schema_name):
             for email, name, roles, language in DEMO_CAST:
                 self._user(email, name, roles, language)
-            from tenant_apps.learning.demo import seed_learning
             seed_learning()
-        self.stdout.write(self.style.SUCCESS("Demo ready. Logins (password for all: %s):" % DEMO_PASSWORD))
+            seed_billing()
+        self.stdout.write(self.style.SUCCESS(f"Demo ready. Logins (password for all: {DEMO_PASSWORD}):"))
         self.stdout.write(f"  platform operator  {OPERATOR_EMAIL}  at http://localhost:8000/admin/")
         for email, _name, roles, _language in DEMO_CAST:
             role = next(iter(roles)).removeprefix("is_")
