@@ -33,7 +33,12 @@ def school_for_host(hostname: str):
 
 
 def forget_host(hostname: str) -> None:
-    cache.delete(_key(hostname))
+    # The cache's key function prefixes the current schema; lookups run in the public schema,
+    # so the entry must be dropped from there, whichever school's request saved the change.
+    from django_tenants.utils import get_public_schema_name, schema_context
+
+    with schema_context(get_public_schema_name()):
+        cache.delete(_key(hostname))
 
 
 def forget_school(school) -> None:

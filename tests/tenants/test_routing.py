@@ -53,3 +53,18 @@ def test_a_new_domain_is_served_at_once_despite_the_cache(client_for, cast):
     assert response.status_code == 200
     assert "Alpha School" in response.content.decode()
     connection.set_schema_to_public()
+
+
+def test_a_school_changed_from_its_own_site_is_served_fresh_at_once(client_for, cast):
+    from django_tenants.utils import schema_context
+
+    from shared_apps.tenants.models import School
+
+    client = client_for(cast.a)
+    client.get("/")  # caches the school
+    with schema_context(cast.a.school.schema_name):  # as a manager's settings page does
+        school = School.objects.get(pk=cast.a.school.pk)
+        school.name = "Alpha Renamed"
+        school.save(update_fields=["name"])
+
+    assert "Alpha Renamed" in client.get("/").content.decode()
