@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from billing.models import Pass, Payment, Product, WebhookEvent
 from billing.providers.base import CheckoutState
 from billing.providers.stripe_provider import get_provider
 from billing.selectors import extension_offer_for
+from billing.providers.base import ProviderError
 from billing.services import payment_mark_failed, payment_mark_paid, product_for_enrollment_ok
 
 # A second "Pay" within this time reuses the first checkout instead of opening another.
@@ -36,12 +38,18 @@ def payment_start(*, student, enrollment, product: Product, return_url_builder, 
     payment = _pending_payment(student=student, enrollment=enrollment, product=product, extends=extends, now=now)
     if payment.provider_session_id and payment.checkout_url:
         return payment.checkout_url
-    checkout = get_provider(payment.provider).create_checkout(
-        payment=payment,
-        success_url=return_url_builder("success", payment) + "?session_id={CHECKOUT_SESSION_ID}",
-        cancel_url=return_url_builder("cancel", payment),
-        customer_email=student.email,
-    )
+    try:
+        checkout = get_provider(payment.provider).create_checkout(
+            payment=payment,
+            success_url=return_url_builder("success", payment) + "?session_id={CHECKOUT_SESSION_ID}",
+            cancel_url=return_url_builder("cancel", payment),
+            customer_email=student.email,
+        )
+    except ProviderError:
+        # No checkout ever opened: the history says so rather than "waiting for payment".
+        payment_mark_failed(payment=payment, status=Payment.Status.CANCELLED,
+                            message=str(_("The payment page could not be opened.")))
+        raise
     Payment.objects.filter(pk=payment.pk).update(provider_session_id=checkout.session_id, checkout_url=checkout.url)
     return checkout.url
 
@@ -49,7 +57,8 @@ def payment_start(*, student, enrollment, product: Product, return_url_builder, 
 @transaction.atomic
 def _pending_payment(*, student, enrollment, product, extends, now) -> Payment:
     # Locking the student's row serialises their double clicks: one pending payment, one checkout.
-    type(student).objects.select_for_update().get(pk=student.pk)
+    # (`get_user_model()`, not `type(student)`: a view passes request.user, a SimpleLazyObject.)
+    get_user_model().objects.select_for_update().get(pk=student.pk)
     recent = (
         Payment.objects.filter(
             student=student, enrollment=enrollment, product=product, status=Payment.Status.PENDING,
@@ -85,10 +94,12 @@ def payment_sync(*, payment: Payment, now: datetime | None = None) -> Payment:
     return payment
 
 
+@transaction.atomic
 def webhook_handle(*, provider_name: str, payload: bytes, signature: str) -> str:
     """Verify, store once, act. Returns what happened (for logs and tests).
 
-    Raises InvalidWebhook for anything unsigned or forged (the view answers 400).
+    Raises InvalidWebhook for anything unsigned or forged (the view answers 400). One transaction:
+    an event that fails (unknown checkout, a database error) is not stored, so the retry is processed.
     """
     provider = get_provider(provider_name)
     event = provider.parse_webhook(payload=payload, signature=signature)
@@ -99,14 +110,26 @@ def webhook_handle(*, provider_name: str, payload: bytes, signature: str) -> str
             WebhookEvent.objects.create(
                 provider=provider_name, event_id=event.event_id, event_type=event.event_type, payload=event.payload
             )
-            if event.state is None:
-                return "ignored"
-            payment = Payment.objects.filter(
-                provider=provider_name, provider_session_id=event.state.session_id
-            ).first()
-            if payment is None:
-                return "unknown-session"
-            payment_apply_state(payment=payment, state=event.state)
-            return event.state.status
     except IntegrityError:
         return "duplicate"
+    if event.state is None:
+        return "ignored"
+    payment = _payment_for(provider_name, event.state)
+    if payment is None:
+        # Not ours (or not yet ours): an error, so that the provider retries it later. Any other
+        # database error also propagates and the provider retries.
+        raise UnknownCheckout(event.state.session_id)
+    payment_apply_state(payment=payment, state=event.state)
+    return event.state.status
+
+
+class UnknownCheckout(Exception):
+    pass
+
+
+def _payment_for(provider_name: str, state: CheckoutState) -> Payment | None:
+    payment = Payment.objects.filter(provider=provider_name, provider_session_id=state.session_id).first()
+    if payment is None and state.reference.isdigit():
+        # The webhook can beat our own write of the session id: the reference we gave finds it.
+        payment = Payment.objects.filter(provider=provider_name, pk=int(state.reference)).first()
+    return payment

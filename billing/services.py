@@ -1,6 +1,6 @@
 """Writes on billing: every credit change goes through `_ledger_append` under a lock on its pass."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -61,7 +61,9 @@ def payment_mark_paid(
     *, payment: Payment, provider_payment_id: str = "", now: datetime | None = None
 ) -> Pass:
     """The provider says paid: create the pass (once, however many times this is called)."""
-    now = now or timezone.now()
+    # In UTC: adding days to a datetime in a zone with DST adds wall-clock days (28 × 24 h ± 1 h);
+    # validity is 28 × 24 h of real time whatever zone the caller's `now` carries.
+    now = (now or timezone.now()).astimezone(UTC)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     existing = Pass.objects.filter(payment=payment).first()
     if existing is not None:
@@ -81,6 +83,10 @@ def payment_mark_paid(
 def _pass_create(*, payment: Payment, now: datetime) -> Pass:
     product = payment.product
     previous = payment.extends_pass
+    if previous is not None:
+        # Two extensions of one pass paid at once: the second waits here, then sees the first's
+        # carry-over (instead of failing on the one-to-one, which would lose its paid pass).
+        previous = _lock(previous)
     lesson_pass = Pass.objects.create(
         enrollment=payment.enrollment, product=product, payment=payment, lessons=product.lessons,
         starts_at=now, valid_until=now + timedelta(days=product.validity_days),
@@ -154,11 +160,19 @@ def credit_reserve(
 
 
 def _open_reservation(lesson_id: int) -> Reservation:
-    reservation = Reservation.objects.filter(lesson_id=lesson_id, status=Reservation.Status.OPEN).first()
-    if reservation is None:
-        raise ValidationError(_("This lesson holds no credit."), code="no_reservation")
-    _lock(reservation.lesson_pass)
-    return Reservation.objects.select_for_update().get(pk=reservation.pk)
+    """The lesson's open reservation, its pass locked. Precondition: inside `transaction.atomic`."""
+    for _attempt in range(3):
+        reservation = Reservation.objects.filter(lesson_id=lesson_id, status=Reservation.Status.OPEN).first()
+        if reservation is None:
+            break
+        _lock(reservation.lesson_pass)
+        # Read it again under the lock: while we waited, another tab may have released or consumed it
+        # (acting on the stale row would write a second credit), or an extension may have moved it to
+        # the next pass (then look again: the open one is there).
+        locked = Reservation.objects.select_for_update().filter(pk=reservation.pk, status=Reservation.Status.OPEN)
+        if (reservation := locked.first()) is not None:
+            return reservation
+    raise ValidationError(_("This lesson holds no credit."), code="no_reservation")
 
 
 CONSUMING_KINDS = {Kind.HELD, Kind.CANCELLED_LATE, Kind.NO_SHOW}
@@ -240,3 +254,13 @@ def passes_record_expiry(*, now: datetime | None = None) -> int:
 # Checkout -------------------------------------------------------------------------------------
 def product_for_enrollment_ok(product: Product, enrollment) -> bool:
     return product.is_active and (product.language_id is None or product.language_id == enrollment.language_id)
+
+
+@transaction.atomic
+def pass_extend_validity(*, lesson_pass: Pass, by: timedelta, actor=None, reason: str) -> Pass:
+    """Move the pass's end later (a freeze); recorded in its history as a zero-credit row."""
+    lesson_pass = _lock(lesson_pass)
+    lesson_pass.valid_until += by
+    lesson_pass.save(update_fields=["valid_until"])
+    _ledger_append(lesson_pass=lesson_pass, change=0, kind=Kind.ADJUSTMENT, actor=actor, reason=reason)
+    return lesson_pass

@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from billing.forms import CheckoutForm, ProductForm
 from billing.models import Payment, Product
-from billing.payments import payment_start, payment_sync, webhook_handle
+from billing.payments import UnknownCheckout, payment_start, payment_sync, webhook_handle
 from billing.permissions import get_pass_for_user, get_payment_for_student
 from billing.providers.base import InvalidWebhook, ProviderError
 from billing.selectors import (
@@ -86,10 +87,11 @@ def checkout_success(request, pk):
     if payment.status == Payment.Status.PAID:
         lesson_pass = payment.pass_bought
         valid_until = formats.date_format(timezone.localtime(lesson_pass.valid_until), "DATETIME_FORMAT")
-        messages.success(
-            request,
-            _("Paid! %(lessons)s lessons, valid until %(date)s.") % {"lessons": lesson_pass.lessons, "date": valid_until},
+        paid = ngettext(
+            "Paid! %(lessons)s lesson, valid until %(date)s.", "Paid! %(lessons)s lessons, valid until %(date)s.",
+            lesson_pass.lessons,
         )
+        messages.success(request, paid % {"lessons": lesson_pass.lessons, "date": valid_until})
     elif payment.status == Payment.Status.PENDING:
         messages.info(request, _("We are waiting for the payment to be confirmed. The pass appears here as soon as it is."))
     else:
@@ -134,6 +136,9 @@ def stripe_webhook(request):
         )
     except InvalidWebhook:
         return HttpResponseBadRequest("invalid signature")
+    except UnknownCheckout:
+        # Not stored: the provider retries, by which time our own write may have landed.
+        return HttpResponse("unknown checkout", status=409)
     return HttpResponse(outcome)
 
 

@@ -26,6 +26,7 @@ class CheckoutState:
     status: str  # "paid", "pending", "failed", "cancelled"
     payment_id: str = ""
     failure_message: str = ""
+    reference: str = ""  # our payment's id, as we gave it to the provider
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ _SESSION_EVENTS = {
 
 
 def _client() -> stripe.StripeClient:
+    # Services are reached through `.v1` (stripe >= 12.5); the bare accessors are deprecated.
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
         base_addresses={"api": settings.STRIPE_API_BASE},
@@ -46,6 +47,7 @@ def _state_of(session) -> CheckoutState:
         status=state,
         payment_id=data.get("payment_intent") or "",
         failure_message=(error.get("message") if isinstance(error, dict) else "") or "",
+        reference=data.get("client_reference_id") or "",
     )
 
 
@@ -55,7 +57,7 @@ class StripeProvider:
     def create_checkout(self, *, payment, success_url: str, cancel_url: str, customer_email: str) -> Checkout:
         schema = connection.schema_name
         try:
-            session = _client().checkout.sessions.create(
+            session = _client().v1.checkout.sessions.create(
                 params={
                     "mode": "payment",
                     "line_items": [{
@@ -82,7 +84,7 @@ class StripeProvider:
 
     def checkout_state(self, session_id: str) -> CheckoutState:
         try:
-            return _state_of(_client().checkout.sessions.retrieve(session_id))
+            return _state_of(_client().v1.checkout.sessions.retrieve(session_id))
         except stripe.StripeError as error:
             raise ProviderError(str(error)) from error
 
@@ -100,12 +102,12 @@ class StripeProvider:
             state = _state_of(session)
             if data["type"] == "checkout.session.async_payment_failed":
                 state = CheckoutState(session_id=state.session_id, status="failed", payment_id=state.payment_id,
-                                      failure_message=state.failure_message)
+                                      failure_message=state.failure_message, reference=state.reference)
         return WebhookEventData(event_id=data["id"], event_type=data["type"], state=state, payload=data)
 
     def refund(self, *, payment) -> str:
         try:
-            refund = _client().refunds.create(params={"payment_intent": payment.provider_payment_id})
+            refund = _client().v1.refunds.create(params={"payment_intent": payment.provider_payment_id})
         except stripe.StripeError as error:
             raise ProviderError(str(error)) from error
         return refund.id

@@ -58,6 +58,7 @@ SHARED_APPS = [
     *BOTH_SCHEMAS_APPS,
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "channels",
 ]
 TENANT_APPS = [
@@ -67,6 +68,7 @@ TENANT_APPS = [
     "tenant_apps.areas",
     "tenant_apps.notifications",
     "billing",
+    "tenant_apps.scheduling",
 ]
 INSTALLED_APPS = ["daphne"] + list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 

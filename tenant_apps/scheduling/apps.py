@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SchedulingConfig(AppConfig):
+    name = "tenant_apps.scheduling"
+    label = "scheduling"
+    verbose_name = _("Scheduling")
+
+    def ready(self):
+        from billing.hooks import on_pass_activated
+        from tenant_apps.scheduling.notification_kinds import register_kinds
+        from tenant_apps.scheduling.services import plan_book_on_pass_activated
+
+        register_kinds()
+        on_pass_activated(plan_book_on_pass_activated)

@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+
+from tenant_apps.notifications.kinds import EMAIL, Kind, register
+
+LESSONS_BOOKED = "scheduling.lessons_booked"
+LESSON_CANCELLED = "scheduling.lesson_cancelled"
+LESSON_NEEDS_ATTENTION = "scheduling.lesson_needs_attention"
+LESSON_SOON = "scheduling.lesson_soon"
+LESSON_UNMARKED = "scheduling.lesson_unmarked"
+FREEZE_STARTED = "scheduling.freeze_started"
+
+
+def register_kinds() -> None:
+    register(Kind(LESSONS_BOOKED, _("Lessons booked from your weekly plan"), frozenset({EMAIL})))
+    register(Kind(LESSON_CANCELLED, _("A lesson was cancelled"), frozenset({EMAIL})))
+    register(Kind(LESSON_NEEDS_ATTENTION, _("A lesson needs the teacher's decision"), frozenset({EMAIL})))
+    register(Kind(LESSON_SOON, _("Lesson reminders (24 hours and 1 hour before)"), frozenset({EMAIL})))
+    register(Kind(LESSON_UNMARKED, _("A lesson is not marked yet"), frozenset({EMAIL})))
+    register(Kind(FREEZE_STARTED, _("A pass was frozen"), frozenset({EMAIL})))
