@@ -9,6 +9,8 @@ from tenant_apps.website import views as website
 urlpatterns = [
     path("", website.home, name="home"),
     path("", include("billing.urls")),
+    path("", include("tenant_apps.scheduling.urls_lessons")),
+    path("", include("tenant_apps.scheduling.urls_setup")),
     path("", include("tenant_apps.areas.urls")),
     path("accounts/", include("tenant_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
