@@ -9,5 +9,8 @@ class BillingConfig(AppConfig):
 
     def ready(self):
         from billing.notification_kinds import register_kinds
+        from billing.reminders import extension_offers
+        from tenant_apps.notifications import reminders
 
         register_kinds()
+        reminders.register("billing.extension_offers", extension_offers)
