@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from tenant_apps.accounts.admin_site import school_admin_site
-from tenant_apps.notifications.models import Delivery, Notification, Preference, TelegramLink
+from tenant_apps.notifications.models import Delivery, Notification, Preference, Reminder, TelegramLink
 
 
 class DeliveryInline(admin.TabularInline):
@@ -43,3 +43,22 @@ class TelegramLinkAdmin(admin.ModelAdmin):
     list_display = ["user", "username", "chat_id", "linked_at"]
     search_fields = ["user__email", "username"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Reminder, site=school_admin_site)
+class ReminderAdmin(admin.ModelAdmin):
+    """What was sent, read-only. Deleting a row lets that reminder go out again on the next run."""
+
+    list_display = ["key", "recipient", "kind", "due_at", "sent_at"]
+    list_filter = ["kind", "sent_at"]
+    search_fields = ["key", "recipient__email", "recipient__full_name"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["recipient", "notification"]
+    date_hierarchy = "sent_at"
+    readonly_fields = ["key", "recipient", "kind", "subject_version", "due_at", "sent_at", "notification"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

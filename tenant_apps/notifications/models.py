@@ -101,3 +101,34 @@ class TelegramLink(models.Model):
 
     def __str__(self):
         return f"{self.user} ↔ {self.username or self.chat_id}"
+
+
+class Reminder(models.Model):
+    """A reminder that went out: its key is written before the notification, so it goes out once.
+
+    The key names the subject and the moment ("lesson.42.24h"); it needs no schema, since the
+    table lives in the school's own schema. `subject_version` is what the subject looked like
+    when the reminder was sent (e.g. its start time and status), for the admin and for sources
+    that compare.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=100, db_index=True)
+    subject_version = models.CharField(_("subject version"), max_length=200)
+    due_at = models.DateTimeField(_("due"))
+    sent_at = models.DateTimeField(_("sent"), db_index=True)
+    notification = models.ForeignKey(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("notification"),
+    )
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self):
+        return self.key

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django_tenants.utils import schema_context
 
 from tenant_apps.notifications import kinds, telegram
 from tenant_apps.notifications.live import bell_push
@@ -69,12 +70,15 @@ def notify(user, kind: str, context: dict | None = None, *, url: str = "") -> No
     def after_commit():
         from tenant_apps.notifications.tasks import deliver_notification
 
-        bell_push(
-            schema=schema, user_id=user.pk, unread=unread_count(user),
-            latest={"id": notification.pk, "title": notification.title, "url": notification.url},
-        )
-        for channel in channels:
-            deliver_notification.delay(notification.pk, channel)
+        # The commit may happen after the caller left the school's schema: go back into it, so
+        # that the count reads this school and the tasks carry this school's schema.
+        with schema_context(schema):
+            bell_push(
+                schema=schema, user_id=user.pk, unread=unread_count(user),
+                latest={"id": notification.pk, "title": notification.title, "url": notification.url},
+            )
+            for channel in channels:
+                deliver_notification.delay(notification.pk, channel)
 
     transaction.on_commit(after_commit)
     return notification
@@ -175,7 +179,12 @@ def _send_email(notification: Notification) -> None:
 # Reading and choosing ------------------------------------------------------------------
 def _push_count(user) -> None:
     schema = connection.schema_name
-    transaction.on_commit(lambda: bell_push(schema=schema, user_id=user.pk, unread=unread_count(user)))
+
+    def push():
+        with schema_context(schema):
+            bell_push(schema=schema, user_id=user.pk, unread=unread_count(user))
+
+    transaction.on_commit(push)
 
 
 @transaction.atomic

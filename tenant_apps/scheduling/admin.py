@@ -1,0 +1,76 @@
+from django.contrib import admin
+
+from tenant_apps.accounts.admin_site import school_admin_site
+from tenant_apps.scheduling.models import ExtraHours, Freeze, Lesson, PlanSlot, TimeOff, WeeklyPlan, WorkingHours
+
+
+@admin.register(WorkingHours, site=school_admin_site)
+class WorkingHoursAdmin(admin.ModelAdmin):
+    list_display = ["teacher", "weekday", "starts", "ends", "time_zone"]
+    list_filter = ["weekday", "time_zone"]
+    search_fields = ["teacher__email", "teacher__full_name"]
+    raw_id_fields = ["teacher"]
+
+
+@admin.register(TimeOff, site=school_admin_site)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ["teacher", "starts_at", "ends_at", "reason"]
+    search_fields = ["teacher__email", "teacher__full_name", "reason"]
+    raw_id_fields = ["teacher"]
+
+
+@admin.register(ExtraHours, site=school_admin_site)
+class ExtraHoursAdmin(admin.ModelAdmin):
+    list_display = ["teacher", "starts_at", "ends_at"]
+    search_fields = ["teacher__email", "teacher__full_name"]
+    raw_id_fields = ["teacher"]
+
+
+class PlanSlotInline(admin.TabularInline):
+    model = PlanSlot
+    extra = 1
+
+
+@admin.register(WeeklyPlan, site=school_admin_site)
+class WeeklyPlanAdmin(admin.ModelAdmin):
+    list_display = ["enrollment", "time_zone", "lesson_minutes", "is_active"]
+    list_filter = ["is_active", "time_zone"]
+    search_fields = ["enrollment__student__email", "enrollment__student__full_name", "enrollment__teacher__email"]
+    raw_id_fields = ["enrollment", "agreed_by"]
+    inlines = [PlanSlotInline]
+
+
+@admin.register(PlanSlot, site=school_admin_site)
+class PlanSlotAdmin(admin.ModelAdmin):
+    list_display = ["plan", "weekday", "starts"]
+    list_filter = ["weekday"]
+    search_fields = ["plan__enrollment__student__email"]
+    raw_id_fields = ["plan"]
+
+
+@admin.register(Lesson, site=school_admin_site)
+class LessonAdmin(admin.ModelAdmin):
+    """Lessons change through the school's pages (credits move with them); here they are read."""
+
+    list_display = ["starts_at", "student", "teacher", "status", "needs_attention"]
+    list_filter = ["status", "enrollment__language"]
+    search_fields = ["student__email", "student__full_name", "teacher__email", "teacher__full_name", "note"]
+    list_select_related = ["student", "teacher"]
+    raw_id_fields = ["enrollment", "teacher", "student", "lesson_pass", "plan", "marked_by", "cancelled_by"]
+    date_hierarchy = "starts_at"
+
+    def has_add_permission(self, request):
+        return False  # a lesson takes a credit: book it through the schedule so the ledger follows
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Freeze, site=school_admin_site)
+class FreezeAdmin(admin.ModelAdmin):
+    list_display = ["lesson_pass", "starts_at", "ends_at", "created_by"]
+    search_fields = ["lesson_pass__enrollment__student__email"]
+    raw_id_fields = ["lesson_pass", "created_by"]
+
+    def has_add_permission(self, request):
+        return False  # freezing cancels lessons and moves the pass end: the student's page does it
