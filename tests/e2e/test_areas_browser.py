@@ -21,14 +21,17 @@ def demo_school(django_db_setup, django_db_blocker):
     from shared_apps.tenants.models import School
     from tenant_apps.accounts.models import User
 
-    with django_db_blocker.unblock():
-        call_command("seed_demo", stdout=io.StringIO())
-    yield
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        School.objects.get(schema_name="panda").delete(force_drop=True)
-        # A plain delete would cascade into school-only tables the public schema lacks.
-        User.objects.filter(email=OPERATOR_EMAIL)._raw_delete(using="default")
+    try:
+        with django_db_blocker.unblock():
+            call_command("seed_demo", stdout=io.StringIO())
+        yield
+    finally:  # also after a failed seed: later modules must not find a half-made demo school
+        with django_db_blocker.unblock():
+            connection.set_schema_to_public()
+            for school in School.objects.filter(schema_name="panda"):
+                school.delete(force_drop=True)
+            # A plain delete would cascade into school-only tables the public schema lacks.
+            User.objects.filter(email=OPERATOR_EMAIL)._raw_delete(using="default")
 
 
 def log_in(page, server, email):
