@@ -176,11 +176,6 @@ def test_a_declined_card_creates_no_pass_and_no_ledger_row_and_says_so(
     assert_nothing_bought(alpha)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="locale/ru has no billing strings yet (makemessages + translation pending); "
-    "remove this mark when it has them",
-)
 def test_a_declined_card_is_explained_in_the_students_language(alpha, enrollment, package, student, stripe_api):
     alpha.student.language = "ru"
     alpha.student.save(update_fields=["language"])
