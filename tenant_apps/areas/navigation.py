@@ -21,8 +21,8 @@ class Section:
 AREAS: dict[str, list[Section]] = {
     Role.STUDENT: [
         Section("dashboard", _("Dashboard"), ready=True),
-        Section("schedule", _("Schedule"), about=_("Your lessons in a calendar, in your time zone.")),
-        Section("lessons", _("Lessons"), about=_("Upcoming and past lessons, with the join link and the board.")),
+        Section("schedule", _("Schedule"), ready=True),
+        Section("lessons", _("Lessons"), ready=True),
         Section("homework", _("Homework"), about=_("Assignments after each lesson, your rating and the backlog.")),
         Section("dictionary", _("My dictionary"), about=_("Words from your lessons, with examples and audio.")),
         Section("games", _("Vocabulary games"), about=_("Practise your words with flashcards and games.")),
@@ -33,8 +33,8 @@ AREAS: dict[str, list[Section]] = {
     ],
     Role.TEACHER: [
         Section("dashboard", _("Dashboard"), ready=True),
-        Section("schedule", _("Schedule"), about=_("Your working hours and lessons in a calendar.")),
-        Section("lessons", _("Lessons"), about=_("Your lessons, marking them held, and their boards.")),
+        Section("schedule", _("Schedule"), ready=True),
+        Section("lessons", _("Lessons"), ready=True),
         Section("students", _("Students"), ready=True),
         Section("materials", _("Materials"), about=_("The library of courses, lessons and extra materials.")),
         Section("assignments", _("Assignments"), about=_("Interactive self-checking worksheets.")),
@@ -49,6 +49,7 @@ AREAS: dict[str, list[Section]] = {
         Section("overview", _("School overview"), ready=True),
         Section("staff", _("Staff"), ready=True),
         Section("students", _("Students"), ready=True),
+        Section("lessons", _("Lessons"), ready=True),
         Section("products", _("Lesson packages"), ready=True),
         Section("settings", _("School settings"), ready=True),
     ],
@@ -73,7 +74,12 @@ _OWN_PAGES = {
     (Role.MANAGER, "students"): "areas:manager_students",
     (Role.MANAGER, "settings"): "areas:manager_settings",
     (Role.MANAGER, "products"): "billing:manager_products",
+    (Role.MANAGER, "lessons"): "lessons:manager",
     (Role.STUDENT, "payments"): "billing:student_payments",
+    (Role.STUDENT, "lessons"): "lessons:student",
+    (Role.STUDENT, "schedule"): "lessons:student_schedule",
+    (Role.TEACHER, "lessons"): "lessons:teacher",
+    (Role.TEACHER, "schedule"): "lessons:teacher_schedule",
 }
 
 

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenant_apps.accounts.models import Role, User
@@ -76,7 +77,9 @@ def teacher_dashboard(request):
 
 @teacher_required
 def teacher_students(request):
-    enrollments = enrollments_for_teacher(request.user)
+    from tenant_apps.scheduling.selectors import with_next_lesson_and_pass_balance
+
+    enrollments = with_next_lesson_and_pass_balance(enrollments_for_teacher(request.user), now=timezone.now())
     return _render(request, Role.TEACHER, "students", "areas/teacher_students.html", {"enrollments": enrollments})
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -48,18 +49,24 @@ def within_hours(*, teacher, starts_at: datetime, ends_at: datetime) -> bool:
         return True
     if TimeOff.objects.filter(teacher=teacher, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
         return False
-    for hours in WorkingHours.objects.filter(teacher=teacher):
-        local_start = starts_at.astimezone(hours.zone)
-        local_end = ends_at.astimezone(hours.zone)
-        if (
-            local_start.weekday() == hours.weekday
-            and local_start.date() == (local_end - timedelta(microseconds=1)).date()
-            and hours.starts <= local_start.time()
-            and local_end.time() <= hours.ends
-            and local_end.time() != datetime.min.time()
-        ):
-            return True
-    return False
+    weekly = WorkingHours.objects.filter(teacher=teacher)
+    return any(inside_weekly_window(hours, starts_at, ends_at) for hours in weekly)
+
+
+def inside_weekly_window(hours: WorkingHours, starts_at: datetime, ends_at: datetime) -> bool:
+    """Whether [starts_at, ends_at) falls inside this weekly window on one day, in the window's zone.
+
+    Shared with the free-slot finder (selectors.free_slots), which checks many times at once.
+    """
+    local_start = starts_at.astimezone(hours.zone)
+    local_end = ends_at.astimezone(hours.zone)
+    return (
+        local_start.weekday() == hours.weekday
+        and local_start.date() == (local_end - timedelta(microseconds=1)).date()
+        and hours.starts <= local_start.time()
+        and local_end.time() <= hours.ends
+        and local_end.time() != datetime.min.time()
+    )
 
 
 # Booking -------------------------------------------------------------------------------------
@@ -162,6 +169,51 @@ def plan_book_on_pass_activated(pass_id: int) -> None:
     plan = WeeklyPlan.objects.filter(enrollment=lesson_pass.enrollment, is_active=True).first()
     if plan is not None:
         plan_book(plan=plan, lesson_pass=lesson_pass)
+
+
+def _pass_for_booking(enrollment, starts_at: datetime, now: datetime) -> Pass | None:
+    """The enrollment's running pass that covers `starts_at`, is not frozen then and has a free credit.
+
+    Of several, the one that ends first: its credits burn first.
+    """
+    last_balance = LedgerEntry.objects.filter(lesson_pass=OuterRef("pk")).order_by("-seq").values("balance_after")[:1]
+    frozen_then = Freeze.objects.filter(lesson_pass=OuterRef("pk"), starts_at__lte=starts_at, ends_at__gt=starts_at)
+    return (
+        Pass.objects.filter(enrollment=enrollment, starts_at__lte=starts_at, valid_until__gt=starts_at)
+        .filter(valid_until__gt=now)
+        .annotate(free=Subquery(last_balance))
+        .filter(free__gt=0)
+        .exclude(Exists(frozen_then))
+        .select_related("product")
+        .order_by("valid_until", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def lesson_book(*, enrollment, starts_at: datetime, by, now: datetime | None = None) -> Lesson:
+    """Book one lesson of the enrollment at `starts_at` (e.g. after an in-time cancellation).
+
+    Inside the teacher's hours, against a running pass with a free credit, for the pass's lesson
+    length. A time another lesson of the teacher or the student overlaps raises SlotTaken: the
+    exclusion constraints decide, so of two bookings racing for one slot exactly one wins.
+    """
+    now = now or timezone.now()
+    if by.pk not in (enrollment.student_id, enrollment.teacher_id) and not by.is_manager:
+        raise PermissionDenied
+    if enrollment.teacher_id is None or not enrollment.is_active:
+        raise ValidationError(_("Lessons are booked once a teacher is assigned."), code="no_teacher")
+    if starts_at <= now:
+        raise ValidationError(_("Choose a time that has not passed yet."), code="past")
+    lesson_pass = _pass_for_booking(enrollment, starts_at, now)
+    if lesson_pass is None:
+        raise ValidationError(_("There is no running pass with a free lesson for this time."), code="no_credit")
+    minutes = lesson_pass.product.lesson_minutes
+    ends_at = starts_at + timedelta(minutes=minutes)
+    if not within_hours(teacher=enrollment.teacher, starts_at=starts_at, ends_at=ends_at):
+        raise ValidationError(_("This time is outside the teacher's working hours."), code="outside_hours")
+    return _create_lesson(enrollment=enrollment, lesson_pass=lesson_pass, starts_at=starts_at, minutes=minutes,
+                          by=by, now=now)
 
 
 # Cancelling ----------------------------------------------------------------------------------
@@ -279,16 +331,3 @@ def pass_freeze(*, lesson_pass: Pass, by, starts_at: datetime, now: datetime | N
         "until": _when(lesson_pass.enrollment.student, freeze.ends_at),
     }, url="/student/payments/")
     return freeze
-
-
-def lesson_for_user(user, pk: int) -> Lesson:
-    """A lesson the user takes part in (or any lesson for a manager); otherwise "not found"."""
-    from django.db.models import Q
-    from django.shortcuts import get_object_or_404
-
-    lessons = Lesson.objects.select_related("student", "teacher", "enrollment__language")
-    if not user.is_manager:
-        lessons = lessons.filter(Q(student=user) | Q(teacher=user))
-    return get_object_or_404(lessons, pk=pk)
-
-
