@@ -1,0 +1,1 @@
+"""The live lesson (video, whiteboard, stage): built by the classroom issues."""
