@@ -193,6 +193,11 @@ class Lesson(models.Model):
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
         ordering = ["starts_at", "pk"]
+        # A teacher's week and a student's list read one person's lessons by time.
+        indexes = [
+            models.Index(fields=["teacher", "starts_at"], name="scheduling_teacher_time_idx"),
+            models.Index(fields=["student", "starts_at"], name="scheduling_student_time_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="scheduling_lesson_ends_after_start"),
             ExclusionConstraint(
