@@ -11,10 +11,11 @@ class SchedulingConfig(AppConfig):
         from billing.hooks import on_pass_activated
         from tenant_apps.notifications import reminders
         from tenant_apps.scheduling.notification_kinds import register_kinds
-        from tenant_apps.scheduling.reminders import lessons_soon, lessons_unmarked
+        from tenant_apps.scheduling.reminders import freezes_ended, lessons_soon, lessons_unmarked
         from tenant_apps.scheduling.services import plan_book_on_pass_activated
 
         register_kinds()
         on_pass_activated(plan_book_on_pass_activated)
         reminders.register("scheduling.lessons_soon", lessons_soon)
         reminders.register("scheduling.lessons_unmarked", lessons_unmarked)
+        reminders.register("scheduling.freezes_ended", freezes_ended)

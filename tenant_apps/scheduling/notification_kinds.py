@@ -8,6 +8,7 @@ LESSON_NEEDS_ATTENTION = "scheduling.lesson_needs_attention"
 LESSON_SOON = "scheduling.lesson_soon"
 LESSON_UNMARKED = "scheduling.lesson_unmarked"
 FREEZE_STARTED = "scheduling.freeze_started"
+FREEZE_ENDED = "scheduling.freeze_ended"
 
 
 def register_kinds() -> None:
@@ -17,3 +18,4 @@ def register_kinds() -> None:
     register(Kind(LESSON_SOON, _("Lesson reminders (24 hours and 1 hour before)"), frozenset({EMAIL})))
     register(Kind(LESSON_UNMARKED, _("A lesson is not marked yet"), frozenset({EMAIL})))
     register(Kind(FREEZE_STARTED, _("A pass was frozen"), frozenset({EMAIL})))
+    register(Kind(FREEZE_ENDED, _("A freeze ended: lessons go on"), frozenset({EMAIL})))

@@ -133,3 +133,35 @@ def lessons_unmarked(now: datetime):
             due_at=lesson.ends_at + UNMARKED_AFTER,
             current_version=_current(lesson.pk),
         )
+
+
+def freezes_ended(now: datetime):
+    """When a freeze ends, the student hears that lessons go on (once per freeze)."""
+    from tenant_apps.scheduling.models import Freeze
+
+    ended = Freeze.objects.filter(ends_at__lte=now, ends_at__gt=now - UNMARKED_LOOKBACK).select_related(
+        "lesson_pass__enrollment__student"
+    )
+    reader = None
+    for freeze in ended:
+        student = freeze.lesson_pass.enrollment.student
+        if not student.is_active:
+            continue
+        reader = reader or _Reader()
+        yield DueReminder(
+            key=f"freeze.{freeze.pk}.ended",
+            recipient=student,
+            kind=kinds.FREEZE_ENDED,
+            context={"until": reader.when(student, freeze.lesson_pass.valid_until)},
+            url=STUDENT_URL,
+            subject_version=freeze.ends_at.isoformat(),
+            due_at=freeze.ends_at,
+            current_version=lambda pk=freeze.pk: _freeze_version(pk),
+        )
+
+
+def _freeze_version(pk: int) -> str | None:
+    from tenant_apps.scheduling.models import Freeze
+
+    ends_at = Freeze.objects.filter(pk=pk).values_list("ends_at", flat=True).first()
+    return None if ends_at is None else ends_at.isoformat()

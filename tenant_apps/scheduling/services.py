@@ -216,6 +216,13 @@ def lesson_book(*, enrollment, starts_at: datetime, by, now: datetime | None = N
                           by=by, now=now)
 
 
+def _lock_pass_of(lesson: Lesson) -> None:
+    """Pass before lesson, as booking and freezing do: one lock order, so no deadlock between them."""
+    pass_id = Lesson.objects.filter(pk=lesson.pk).values_list("lesson_pass_id", flat=True).first()
+    if pass_id is not None:
+        Pass.objects.select_for_update().filter(pk=pass_id).first()
+
+
 # Cancelling ----------------------------------------------------------------------------------
 IN_TIME, LATE, BY_TEACHER = "in_time", "late", "by_teacher"
 
@@ -236,6 +243,7 @@ def can_cancel_lesson(user, lesson: Lesson) -> bool:
 def lesson_cancel(*, lesson: Lesson, by, now: datetime | None = None, reason: str = "") -> Lesson:
     """Cancel a scheduled lesson: in time (≥ the school's window before start) the credit returns."""
     now = now or timezone.now()
+    _lock_pass_of(lesson)
     lesson = Lesson.objects.select_for_update().select_related("student", "teacher").get(pk=lesson.pk)
     if not can_cancel_lesson(by, lesson):
         raise PermissionDenied
@@ -277,6 +285,7 @@ def can_mark_lesson(user, lesson: Lesson) -> bool:
 def lesson_mark(*, lesson: Lesson, outcome: str, by, note: str = "", now: datetime | None = None) -> Lesson:
     """The teacher says what happened: held and no-show spend the credit, a teacher cancellation returns it."""
     now = now or timezone.now()
+    _lock_pass_of(lesson)
     lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
     if not can_mark_lesson(by, lesson):
         raise PermissionDenied
