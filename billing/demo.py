@@ -16,15 +16,9 @@ PACKAGES = [
 ]
 
 
-def seed_billing() -> None:
-    for position, (name, lessons, price, old_price, is_extension) in enumerate(PACKAGES):
-        Product.objects.get_or_create(
-            name=name,
-            defaults={"lessons": lessons, "price": price, "old_price": old_price, "currency": "RUB",
-                      "is_extension": is_extension, "position": position},
-        )
+def _buy(email: str, language: str, days_ago: float) -> None:
     enrollment = (
-        Enrollment.objects.filter(student__email="student.ivan@example.com", language__code="en", is_active=True)
+        Enrollment.objects.filter(student__email=email, language__code=language, is_active=True)
         .select_related("student")
         .first()
     )
@@ -33,5 +27,19 @@ def seed_billing() -> None:
     product = Product.objects.get(name=PACKAGES[0][0])
     payment = Payment.objects.create(student=enrollment.student, enrollment=enrollment, product=product,
                                      amount=product.price, currency=product.currency, provider="demo")
-    # Bought 27 days ago: the demo shows the day-27 extension offer.
-    payment_mark_paid(payment=payment, now=timezone.now() - timedelta(days=27, hours=2))
+    payment_mark_paid(payment=payment, now=timezone.now() - timedelta(days=days_ago))
+
+
+def seed_billing() -> None:
+    for position, (name, lessons, price, old_price, is_extension) in enumerate(PACKAGES):
+        Product.objects.get_or_create(
+            name=name,
+            defaults={"lessons": lessons, "price": price, "old_price": old_price, "currency": "RUB",
+                      "is_extension": is_extension, "position": position},
+        )
+    # Ivan's English pass was bought 27 days ago: the demo shows the day-27 extension offer.
+    _buy("student.ivan@example.com", "en", days_ago=27 + 2 / 24)
+    # Fresh passes, so the teachers' weeks and the students' lists have lessons to show.
+    _buy("student.maria@example.com", "en", days_ago=1)
+    _buy("student.alex@example.com", "zh", days_ago=1)
+    _buy("student.ivan@example.com", "zh", days_ago=2)

@@ -425,7 +425,10 @@ def test_the_demo_gets_hours_and_plans_and_seeding_again_changes_nothing(alpha):
         ("student.maria@example.com", "en", "Europe/London", ((2, time(18)),)),
         ("student.alex@example.com", "zh", "Asia/Shanghai", ((5, time(11)),)),
     }
-    # Only Ivan's English pass exists, with a day or so left: whatever falls in it is booked, at 19:00 London.
-    lessons = Lesson.objects.select_related("lesson_pass")
+    # Every lesson falls inside its pass, at its plan's wall-clock time in the plan's zone.
+    lessons = Lesson.objects.select_related("lesson_pass", "plan")
+    assert lessons.exists()
     assert all(lesson.starts_at < lesson.lesson_pass.valid_until for lesson in lessons)
-    assert {lesson.starts_at.astimezone(LONDON).strftime("%H:%M") for lesson in lessons} <= {"19:00"}
+    for lesson in lessons:
+        local = lesson.starts_at.astimezone(lesson.plan.zone)
+        assert (local.weekday(), local.time()) in {(slot.weekday, slot.starts) for slot in lesson.plan.slots.all()}
