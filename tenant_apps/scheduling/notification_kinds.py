@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from tenant_apps.notifications.kinds import EMAIL, Kind, register
 
 LESSONS_BOOKED = "scheduling.lessons_booked"
+LESSON_BOOKED = "scheduling.lesson_booked"
 LESSON_CANCELLED = "scheduling.lesson_cancelled"
 LESSON_NEEDS_ATTENTION = "scheduling.lesson_needs_attention"
 LESSON_SOON = "scheduling.lesson_soon"
@@ -13,6 +14,7 @@ FREEZE_ENDED = "scheduling.freeze_ended"
 
 def register_kinds() -> None:
     register(Kind(LESSONS_BOOKED, _("Lessons booked from your weekly plan"), frozenset({EMAIL})))
+    register(Kind(LESSON_BOOKED, _("A lesson was booked"), frozenset({EMAIL})))
     register(Kind(LESSON_CANCELLED, _("A lesson was cancelled"), frozenset({EMAIL})))
     register(Kind(LESSON_NEEDS_ATTENTION, _("A lesson needs the teacher's decision"), frozenset({EMAIL})))
     register(Kind(LESSON_SOON, _("Lesson reminders (24 hours and 1 hour before)"), frozenset({EMAIL})))

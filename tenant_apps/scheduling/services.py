@@ -212,8 +212,12 @@ def lesson_book(*, enrollment, starts_at: datetime, by, now: datetime | None = N
     ends_at = starts_at + timedelta(minutes=minutes)
     if not within_hours(teacher=enrollment.teacher, starts_at=starts_at, ends_at=ends_at):
         raise ValidationError(_("This time is outside the teacher's working hours."), code="outside_hours")
-    return _create_lesson(enrollment=enrollment, lesson_pass=lesson_pass, starts_at=starts_at, minutes=minutes,
-                          by=by, now=now)
+    lesson = _create_lesson(enrollment=enrollment, lesson_pass=lesson_pass, starts_at=starts_at, minutes=minutes,
+                            by=by, now=now)
+    for person, other, url in ((enrollment.student, enrollment.teacher, "/student/lessons/"),
+                               (enrollment.teacher, enrollment.student, "/teacher/lessons/")):
+        notify(person, kinds.LESSON_BOOKED, {"when": _when(person, starts_at), "other": other.get_full_name()}, url=url)
+    return lesson
 
 
 def _lock_pass_of(lesson: Lesson) -> None:
