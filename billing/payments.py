@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Pass, Payment, Product, WebhookEvent
-from billing.providers.base import CheckoutState
+from billing.providers.base import CheckoutState, ProviderError
 from billing.providers.stripe_provider import get_provider
 from billing.selectors import extension_offer_for
-from billing.providers.base import ProviderError
 from billing.services import payment_mark_failed, payment_mark_paid, product_for_enrollment_ok
 
 # A second "Pay" within this time reuses the first checkout instead of opening another.

@@ -2,9 +2,8 @@
 
 from django.urls import include, path
 
-from tenant_apps.accounts.admin_site import platform_admin_site
-
 from shared_apps.platform import views as platform
+from tenant_apps.accounts.admin_site import platform_admin_site
 
 urlpatterns = [
     path("", platform.landing, name="landing"),

@@ -3,7 +3,6 @@
 from django.urls import include, path
 
 from tenant_apps.accounts.admin_site import school_admin_site
-
 from tenant_apps.website import views as website
 
 urlpatterns = [

@@ -7,10 +7,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
-from django.utils import timezone
-
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tenant_apps.accounts.models import Invitation, LoginLink, User
 

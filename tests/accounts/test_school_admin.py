@@ -23,9 +23,9 @@ def school_models():
 
 
 def admin_urls(model):
-    info = (school_admin_site.name, model._meta.app_label, model._meta.model_name)
-    return [reverse("%s:%s_%s_changelist" % info, urlconf="config.urls_tenant"),
-            reverse("%s:%s_%s_add" % info, urlconf="config.urls_tenant")]
+    prefix = f"{school_admin_site.name}:{model._meta.app_label}_{model._meta.model_name}"
+    return [reverse(f"{prefix}_changelist", urlconf="config.urls_tenant"),
+            reverse(f"{prefix}_add", urlconf="config.urls_tenant")]
 
 
 def is_append_only(model) -> bool:

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
-from django_tenants.utils import schema_context
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from tenant_apps.accounts.middleware import LanguageMiddleware, TimezoneMiddleware
 from tenant_apps.accounts.models import User

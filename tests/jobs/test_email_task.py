@@ -7,6 +7,7 @@ import pytest
 
 from tenant_apps.accounts.tasks import send_email_task
 
+
 @pytest.fixture(autouse=True)
 def _eager_failures_stay_in_the_result():
     # The suite propagates eager failures; these tests read the retries off the result instead.

@@ -1,7 +1,7 @@
 """Plans booked into passes across DST; no overlaps; the window; marking; freezing."""
 
 import threading
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -39,8 +39,8 @@ def test_a_weekly_slot_keeps_19_local_across_both_dst_changes(zone):
 
 
 def test_a_wall_time_in_the_spring_gap_does_not_exist():
-    assert local_instant(datetime(2026, 3, 29).date(), time(1, 30), ZoneInfo("Europe/London")) is None
-    assert local_instant(datetime(2026, 3, 29).date(), time(2, 30), ZoneInfo("Europe/London")) is not None
+    assert local_instant(date(2026, 3, 29), time(1, 30), ZoneInfo("Europe/London")) is None
+    assert local_instant(date(2026, 3, 29), time(2, 30), ZoneInfo("Europe/London")) is not None
 
 
 def test_activating_a_pass_books_the_plan_as_far_as_its_credits_go(alpha, enrollment, package, django_capture_on_commit_callbacks):
