@@ -17,6 +17,8 @@ import time
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+# No connection pool here: connection.close() must really end the Postgres backend (see fresh_start).
+os.environ["DB_POOL"] = "0"
 django.setup()
 
 from django.conf import settings  # noqa: E402
@@ -31,13 +33,12 @@ from shared_apps.tenants.services import schema_name_for, school_create  # noqa:
 RUNS = 20  # timed creations per series
 EXISTING = 100  # schools present for the "many schools" series
 SCHEMA_RUNS = 5  # clone vs plain migrate, each
+PASSWORD = "correct-horse-battery-staple"
+ROWS: list[str] = []  # printed together at the end, in table order
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-ROWS: list[str] = []  # printed together at the end, in table order
 
 
 def row(what: str, value: str) -> None:
@@ -45,9 +46,9 @@ def row(what: str, value: str) -> None:
     ROWS.append(f"| {what} | {value} |")
 
 
-def timed(fn) -> float:
+def timed(fn, *args, **kwargs) -> float:
     start = time.perf_counter()
-    fn()
+    fn(*args, **kwargs)
     return time.perf_counter() - start
 
 
@@ -60,6 +61,38 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
+def load() -> str:
+    # The machine is shared: the load average says how much the figures may be inflated.
+    return f"load {os.getloadavg()[0]:.1f}"
+
+
+def sql(statement: str):
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+        return cursor.fetchone() if cursor.description else None
+
+
+def fresh_start() -> None:
+    """Untimed, before every timed step: a vacuumed, analysed catalog and a new Postgres backend.
+
+    Both keep the figures about the code rather than about this run's history:
+    - every schema adds ~25 tables of catalog rows and leaves dead ones behind; without
+      autovacuum (off on the dev server these figures come from: `SHOW autovacuum`) catalog
+      bloat and stale statistics made a creation at 100 schools 2–3× slower;
+    - a backend that has run clone_schema keeps memory per call (the "backend memory" row) and
+      slows down: 0.5 s → 2.4 s over 30 clones on one connection. Production's pool recycles
+      connections and schools are created rarely, so a fresh backend is the realistic case.
+    """
+    sql("VACUUM (ANALYZE)")
+    connection.close()
+    connection.ensure_connection()  # connecting is not part of the timed work
+
+
+def backend_memory() -> int:
+    return int(sql("SELECT sum(total_bytes) FROM pg_backend_memory_contexts")[0])
+
+
 def create(subdomain: str) -> None:
     school_create(
         name=f"Bench {subdomain}",
@@ -68,7 +101,7 @@ def create(subdomain: str) -> None:
         currency="RUB",
         owner_name="Owner",
         owner_email=f"owner@{subdomain}.example.com",
-        owner_password="correct-horse-battery-staple",
+        owner_password=PASSWORD,
     )
 
 
@@ -83,31 +116,34 @@ def school_count() -> int:
     return School.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(is_template=False).count()
 
 
-def creation_series(label: str) -> None:
+def creation_series() -> None:
     """RUNS creations at the current number of schools; each probe is dropped again, untimed."""
     existing = school_count()
+    log(f"school_create with {existing} schools, {load()}")
     times = []
     for i in range(RUNS):
         subdomain = f"probe-{i}"
-        times.append(timed(lambda: create(subdomain)))
+        fresh_start()
+        times.append(timed(create, subdomain))
         delete(subdomain)
     assert school_count() == existing
-    log(f"{label}: {[round(t * 1000) for t in times]} ms")
+    log(f"  {[round(t * 1000) for t in times]} ms, {load()}")
     row(f"school_create, {existing} existing schools: median / p90 of {RUNS}",
         f"{ms(statistics.median(times))} / {ms(p90(times))}")
 
 
 def migrate_noop() -> float:
     """The real command in a fresh process, run twice: the second run has nothing to apply."""
+    log(f"no-op migrate_schemas with {school_count()} schools, {load()}")
     command = [sys.executable, "manage.py", "migrate_schemas", "--noinput"]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return timed(lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL))
+    fresh_start()
+    return timed(subprocess.run, command, check=True, stdout=subprocess.DEVNULL)
 
 
 def schema_plain(schema: str) -> None:
     # What django-tenants does for auto_create_schema=True: create the schema, migrate it alone.
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE SCHEMA "{schema}"')
+    sql(f'CREATE SCHEMA "{schema}"')
     with contextlib.redirect_stdout(sys.stderr):  # stdout carries only the table
         call_command("migrate_schemas", schema_name=schema, interactive=False, verbosity=0)
 
@@ -117,56 +153,60 @@ def schema_clone(schema: str) -> None:
     CloneSchema().clone_schema(settings.TENANT_TEMPLATE_SCHEMA, schema, "DATA")
 
 
-def schema_drop(schema: str) -> None:
-    connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
+def plain_vs_clone() -> None:
+    log(f"new schema with {school_count()} schools: plain migrate vs clone, {load()}")
+    times = {"plain": [], "clone": []}
+    kept = []  # backend memory a clone leaves behind in its connection
+    for i in range(SCHEMA_RUNS):
+        # Interleaved, so that drift on this shared machine hits both alike.
+        for kind, make in (("plain", schema_plain), ("clone", schema_clone)):
+            schema = f"bench_{kind}_{i}"
+            fresh_start()
+            before = backend_memory()
+            times[kind].append(timed(make, schema))
+            if kind == "clone":
+                kept.append(backend_memory() - before)
+            sql(f'DROP SCHEMA "{schema}" CASCADE')
+    log(f"  plain {[round(t * 1000) for t in times['plain']]} ms, "
+        f"clone {[round(t * 1000) for t in times['clone']]} ms, {load()}")
+    plain, clone = (statistics.median(times[kind]) for kind in ("plain", "clone"))
+    row(f"new schema, CREATE SCHEMA + `migrate_schemas --schema`: median of {SCHEMA_RUNS}", ms(plain))
+    row(f"new schema, clone of the template: median of {SCHEMA_RUNS}", f"{ms(clone)} ({plain / clone:.1f}× faster)")
+    row("… Postgres backend memory a clone keeps until its connection closes (median)",
+        f"{statistics.median(kept) / 1e6:.0f} MB")
 
 
 def main() -> None:
     assert school_count() == 0, "run on an empty bench database (bench/run-all makes one)"
+    log(f"server autovacuum: {sql('SHOW autovacuum')[0]} (this script vacuums before each timed step)")
 
-    # Warm-up, untimed: the first creation also loads code and fills connection and cache pools.
+    # Warm-up, untimed: the first creation also loads code and templates.
     create("warmup")
     delete("warmup")
 
-    log("creation with no schools")
-    creation_series("0 schools")
-    log("no-op migrate_schemas with no schools")
+    creation_series()
     migrate_empty = migrate_noop()
 
     log(f"creating {EXISTING} schools")
-    bulk = timed(lambda: [create(f"school-{n}") for n in range(EXISTING)])
-    row(f"creating {EXISTING} schools one after another: total (mean)", f"{bulk:.1f} s ({ms(bulk / EXISTING)})")
+    for n in range(EXISTING):
+        if n % 10 == 0:
+            fresh_start()  # what autovacuum and connection recycling would do along the way
+        create(f"school-{n}")
 
-    log(f"creation with {EXISTING} schools")
-    creation_series(f"{EXISTING} schools")
-
+    creation_series()
     # The owner's password hash is part of every creation; shown so it is not mistaken for DB time.
-    hashing = statistics.median([timed(lambda: make_password("correct-horse-battery-staple")) for _ in range(5)])
+    hashing = statistics.median([timed(make_password, PASSWORD) for _ in range(5)])
     row(f"… of which hashing the owner's password ({settings.PASSWORD_HASHERS[0].rsplit('.', 1)[1]})",
         ms(hashing))
 
-    log(f"no-op migrate_schemas with {EXISTING} schools")
     migrate_full = migrate_noop()
-    schemas = School.objects.count()  # public + template + the schools: each is migrated
+    schemas = School.objects.count()  # public + template + the schools: each one is migrated
     row(f"no-op `migrate_schemas --noinput`, {EXISTING} schools ({schemas} schemas): total (per schema)",
         f"{migrate_full:.1f} s ({ms(migrate_full / schemas)})")
-    row(f"… same with 0 schools (2 schemas); marginal cost per extra school",
+    row("… same with 0 schools (2 schemas); marginal cost per extra school",
         f"{migrate_empty:.1f} s; {ms((migrate_full - migrate_empty) / (schemas - 2))}")
 
-    log("new schema: plain migrate vs clone")
-    results = {"plain": [], "clone": []}
-    for i in range(SCHEMA_RUNS):
-        # Interleaved, so that drift (autovacuum, cache warmth) hits both alike.
-        for kind, make in (("plain", schema_plain), ("clone", schema_clone)):
-            schema = f"bench_{kind}_{i}"
-            results[kind].append(timed(lambda: make(schema)))
-            schema_drop(schema)
-    plain, clone = (statistics.median(results[k]) for k in ("plain", "clone"))
-    log(f"plain {[round(t * 1000) for t in results['plain']]} ms, clone {[round(t * 1000) for t in results['clone']]} ms")
-    row(f"new schema, CREATE SCHEMA + `migrate_schemas --schema`: median of {SCHEMA_RUNS}", ms(plain))
-    row(f"new schema, clone of the template: median of {SCHEMA_RUNS}", f"{ms(clone)} ({plain / clone:.1f}× faster)")
+    plain_vs_clone()
     print("\n".join(ROWS), flush=True)
 
 

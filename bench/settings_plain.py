@@ -3,7 +3,8 @@
 Differences from bench.settings, and nothing else:
 - Django's own postgres backend, whose connections open with search_path=alpha (the school
   schema the tenant variant serves), so the view reads the very same session and user rows;
-  django-tenants' backend instead issues `SET search_path` on each cursor.
+  django-tenants' backend instead issues `SET search_path` on the connection each request takes
+  (on every cursor unless TENANT_LIMIT_SET_CALLS).
 - no CachedTenantMiddleware: no host → school lookup in Redis and no schema switch.
 Same apps, pool, session engine, auth, remaining middleware and URLconf.
 """

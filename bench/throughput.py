@@ -162,19 +162,33 @@ def gunicorn_start(variant: str, session_key: str) -> subprocess.Popen:
             time.sleep(0.3)
 
 
-def wrk(variant: str, session_key: str, seconds: int) -> dict:
+def worker_cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU used so far by the server's workers (the master's children), from /proc."""
+    total = 0
+    for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat(5)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(variant: str, session_key: str, seconds: int, server: subprocess.Popen) -> dict:
     _settings, port = VARIANTS[variant]
+    cpu_before = worker_cpu_seconds(server)
     out = subprocess.run(
         [*WRK, f"-d{seconds}s", "-H", f"Host: {HOST}", "-H", f"Cookie: sessionid={session_key}",
          f"http://127.0.0.1:{port}{PATH}"],
         check=True, capture_output=True, text=True,
     ).stdout
+    cpu = worker_cpu_seconds(server) - cpu_before
     # A 403 (session not found) or 5xx would be fast and inflate the figure: refuse them.
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if bad:
         raise RuntimeError(f"{variant}: {bad.group(1)} failed responses\n{out}")
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        # Worker CPU per request is far less sensitive than requests/s to other load on the machine.
+        "cpu_ms": round(cpu / requests * 1000, 3),
         "latency": re.search(r"Latency\s+(\S+)", out).group(1),
         "errors": (re.search(r"Socket errors: .*", out) or [""])[0],
     }
@@ -188,29 +202,39 @@ def main() -> None:
     for variant in VARIANTS:
         rows.append(f"| request work, {variant} | {describe(work_of(variant, session_key))} |")
 
-    servers = []
+    servers = {}
     try:
-        servers = [gunicorn_start(variant, session_key) for variant in VARIANTS]
+        servers = {variant: gunicorn_start(variant, session_key) for variant in VARIANTS}
         for variant in VARIANTS:
-            wrk(variant, session_key, 3)  # warm-up: pools filled, code paths hot
+            wrk(variant, session_key, 3, servers[variant])  # warm-up: pools filled, code paths hot
         runs = {variant: [] for variant in VARIANTS}
         for round_ in range(ROUNDS):
             # Alternating, so background noise on this shared machine hits both variants alike.
             for variant in VARIANTS:
-                result = wrk(variant, session_key, SECONDS)
-                log(f"round {round_ + 1} {variant}: {result}")
-                runs[variant].append(result["rps"])
+                result = wrk(variant, session_key, SECONDS, servers[variant])
+                log(f"round {round_ + 1} {variant}: {result}, load {os.getloadavg()[0]:.1f}")
+                runs[variant].append(result)
     finally:
-        for server in servers:
+        for server in servers.values():
             server.terminate()
             server.wait(timeout=30)
 
-    rps = {variant: statistics.median(values) for variant, values in runs.items()}
+    def median(variant: str, key: str) -> float:
+        return statistics.median(run[key] for run in runs[variant])
+
     command = f"`gunicorn -w {WORKERS}` + `{' '.join(WRK)} -d{SECONDS}s`, median of {ROUNDS}"
     for variant in VARIANTS:
-        rows.append(f"| requests/s, {variant} ({command}) | {rps[variant]:.0f} "
-                    f"(runs: {', '.join(f'{v:.0f}' for v in runs[variant])}) |")
-    rows.append(f"| tenant / plain | {rps['tenant'] / rps['plain']:.2f} |")
+        each = ", ".join(f"{run['rps']:.0f}" for run in runs[variant])
+        rows.append(f"| requests/s, {variant} ({command}) | {median(variant, 'rps'):.0f} (runs: {each}) |")
+    # Each round's two runs are back to back, so their ratio is less exposed to the other load on
+    # the machine than the ratio of the medians: report the median of the per-round ratios.
+    ratios = sorted(t["rps"] / p["rps"] for t, p in zip(runs["tenant"], runs["plain"], strict=True))
+    rows.append(f"| tenant / plain requests/s: median of the {ROUNDS} per-round ratios | "
+                f"{statistics.median(ratios):.2f} (range {ratios[0]:.2f}–{ratios[-1]:.2f}) |")
+    tenant_cpu, plain_cpu = median("tenant", "cpu_ms"), median("plain", "cpu_ms")
+    rows.append(f"| gunicorn worker CPU per request, tenant / plain (median of {ROUNDS}) | "
+                f"{tenant_cpu:.2f} ms / {plain_cpu:.2f} ms: tenant routing +{tenant_cpu - plain_cpu:.2f} ms "
+                f"(+{(tenant_cpu / plain_cpu - 1) * 100:.0f}%) |")
     print("\n".join(rows), flush=True)
 
 
