@@ -23,96 +23,23 @@ Prints markdown table rows on stdout; progress goes to stderr.
 """
 
 import io
-import math
-import os
-import statistics
-import subprocess
-import sys
 import time
 from datetime import datetime, timedelta
 from datetime import time as wall
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import harness
+
+ROOT = harness.ROOT
 BENCH_DB = "panda_bench_scheduling"
-POSTGRES = "postgres://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/8"
 PAGE_RUNS = 30
 TEACHER_WEEK = "/teacher/lessons/?week={monday}"
 STUDENT_LIST = "/student/lessons/"
 
-ROWS: list[str] = []
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def row(what: str, value: str) -> None:
-    log(f"{what}: {value}")
-    ROWS.append(f"| {what} | {value} |")
-
-
-def p95(values: list[float]) -> float:
-    return sorted(values)[math.ceil(0.95 * len(values)) - 1]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
-
-
-def spread(values: list[float]) -> str:
-    return f"median {ms(statistics.median(values))}, p95 {ms(p95(values))} (n={len(values)})"
-
-
-def bench_env() -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": f"{POSTGRES}/{BENCH_DB}",
-        "REDIS_URL": REDIS_URL,
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-    }
-
-
-# The database ----------------------------------------------------------------------------------
-def redis_check_empty() -> None:
-    import redis
-
-    if redis.Redis.from_url(REDIS_URL).dbsize():
-        raise SystemExit(f"{REDIS_URL} is not empty: someone may be using it; nothing measured.")
-
-
-def database_recreate() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    log("migrating")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate_schemas", "--noinput", "-v", "0"],
-        cwd=ROOT, env=bench_env(), check=True, stdout=subprocess.DEVNULL,
-    )
-
-
-def database_drop() -> None:
-    import psycopg
-    import redis
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    redis.Redis.from_url(REDIS_URL).flushdb()
-
-
-def django_setup() -> None:
-    import django
-
-    for key, value in bench_env().items():
-        os.environ[key] = value
-    django.setup()
+harness.configure(database=BENCH_DB, redis_url=REDIS_URL)
+ROWS, log, row, p95, ms, spread = harness.ROWS, harness.log, harness.row, harness.p95, harness.ms, harness.spread
+bench_env, redis_check_empty = harness.bench_env, harness.redis_check_empty
+database_recreate, database_drop, django_setup = harness.database_recreate, harness.database_drop, harness.django_setup
 
 
 # (a) Seeding -----------------------------------------------------------------------------------
