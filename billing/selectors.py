@@ -40,10 +40,9 @@ def payments_for_student(student) -> QuerySet[Payment]:
     return Payment.objects.filter(student=student).select_related("product").order_by("-created_at", "-pk")
 
 
-def products_for_enrollment(enrollment) -> QuerySet[Product]:
-    return Product.objects.filter(is_active=True, is_extension=False).filter(
-        Q(language__isnull=True) | Q(language_id=enrollment.language_id)
-    )
+def products_on_sale() -> QuerySet[Product]:
+    """Packages a student may buy (the extension is offered only at the end of a pass)."""
+    return Product.objects.filter(is_active=True, is_extension=False).order_by("position", "lessons", "pk")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from billing.selectors import (
     pass_remaining,
     passes_for_student,
     payments_for_student,
-    products_for_enrollment,
+    products_on_sale,
 )
 from tenant_apps.accounts.models import Role
 from tenant_apps.accounts.permissions import role_required
@@ -40,9 +40,10 @@ def student_payments(request):
         lesson_pass.remaining = pass_remaining(lesson_pass, now)
         lesson_pass.expired = lesson_pass.is_expired(now)
         lesson_pass.days = lesson_pass.days_left(now)
+    on_sale = list(products_on_sale())  # one query, whatever the number of languages
     for enrollment in enrollments:
         enrollment.offer = extension_offer_for(enrollment, now=now)
-        enrollment.products = list(products_for_enrollment(enrollment))
+        enrollment.products = [p for p in on_sale if p.language_id in (None, enrollment.language_id)]
     context = {
         "enrollments": enrollments,
         "passes": passes,
@@ -79,11 +80,7 @@ def checkout(request):
 
 @role_required(Role.STUDENT, section="payments")
 def checkout_success(request, pk):
-    payment = get_payment_for_student(request.user, pk)
-    try:
-        payment = payment_sync(payment=payment)
-    except ProviderError:
-        logger.exception("Could not ask the provider about payment %s", pk)
+    payment = _synced(get_payment_for_student(request.user, pk))
     if payment.status == Payment.Status.PAID:
         lesson_pass = payment.pass_bought
         valid_until = formats.date_format(timezone.localtime(lesson_pass.valid_until), "DATETIME_FORMAT")
@@ -101,17 +98,22 @@ def checkout_success(request, pk):
 
 @role_required(Role.STUDENT, section="payments")
 def checkout_cancel(request, pk):
-    payment = get_payment_for_student(request.user, pk)
-    try:
-        payment = payment_sync(payment=payment)
-    except ProviderError:
-        logger.exception("Could not ask the provider about payment %s", pk)
+    payment = _synced(get_payment_for_student(request.user, pk))
     if payment.status == Payment.Status.PENDING:
         from billing.services import payment_mark_failed
 
         payment = payment_mark_failed(payment=payment, status=Payment.Status.CANCELLED)
     _tell_failure(request, payment)
     return redirect("billing:student_payments")
+
+
+def _synced(payment: Payment) -> Payment:
+    """The payment as the provider sees it now; as we last knew it if the provider is away."""
+    try:
+        return payment_sync(payment=payment)
+    except ProviderError:
+        logger.exception("Could not ask the provider about payment %s", payment.pk)
+        return payment
 
 
 def _tell_failure(request, payment):

@@ -129,6 +129,23 @@ def cast(db) -> Cast:
 
 
 @pytest.fixture
+def alpha(cast) -> SchoolCast:
+    """School A's cast with its schema active for the whole test."""
+    with schema_context(cast.a.school.schema_name):
+        yield cast.a
+
+
+@pytest.fixture
+def enrollment(alpha):
+    """The student of school A learning English with the first teacher."""
+    from tenant_apps.learning.models import Language
+    from tenant_apps.learning.services import enrollment_create
+
+    english = Language.objects.get(code="en")
+    return enrollment_create(student=alpha.student, language=english, teacher=alpha.teacher, by=alpha.manager)
+
+
+@pytest.fixture
 def committed_cast(committed_db) -> Cast:
     """The cast, for tests whose writes are committed (a real server, a worker, races)."""
     return copy.deepcopy(django_db_setup_cast.value)

@@ -4,14 +4,17 @@ The server runs in its own process, so it sees only committed data: the session'
 and what the browser itself creates (tests remove what they add).
 """
 
+import io
 import os
 import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,9 +50,9 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) ->
     raise RuntimeError(f"The test server did not answer on port {port}.")
 
 
-@pytest.fixture(scope="session")
-def server(django_db_setup, django_db_blocker):
-    """Daphne on a free port, on the test database; `server.url(host, path)` builds URLs."""
+@contextmanager
+def running_server(django_db_blocker, **extra_env):
+    """Daphne on a free port, on the test database, with `extra_env` in its environment."""
     with django_db_blocker.unblock():
         settings_dict = connection.settings_dict
     port = _free_port()
@@ -59,6 +62,7 @@ def server(django_db_setup, django_db_blocker):
         "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**settings_dict),
         "SCHOOL_URL_TEMPLATE": f"http://{{host}}:{port}",
         "DJANGO_ALLOW_ASYNC_UNSAFE": "",
+        **extra_env,
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
@@ -71,6 +75,13 @@ def server(django_db_setup, django_db_blocker):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(django_db_setup, django_db_blocker):
+    """The shared Daphne; `server.url(host, path)` builds URLs."""
+    with running_server(django_db_blocker) as started:
+        yield started
 
 
 class _Server:
@@ -98,6 +109,26 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def demo_school(django_db_setup, django_db_blocker):
+    """The demo school as `make run` seeds it (committed, so removed again after the module)."""
+    from shared_apps.platform.management.commands.seed_demo import OPERATOR_EMAIL
+    from shared_apps.tenants.models import School
+    from tenant_apps.accounts.models import User
+
+    try:
+        with django_db_blocker.unblock():
+            call_command("seed_demo", stdout=io.StringIO())
+        yield
+    finally:  # also after a failed seed: later modules must not find a half-made demo school
+        with django_db_blocker.unblock():
+            connection.set_schema_to_public()
+            for school in School.objects.filter(schema_name="panda"):
+                school.delete(force_drop=True)
+            # A plain delete would cascade into school-only tables the public schema lacks.
+            User.objects.filter(email=OPERATOR_EMAIL)._raw_delete(using="default")
 
 
 def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> list[dict]:

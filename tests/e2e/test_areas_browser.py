@@ -1,37 +1,12 @@
 """The demo school in a real browser: Russian by default, fits a phone, accessible homes."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from shared_apps.platform.management.commands.seed_demo import DEMO_PASSWORD
 from tests.e2e.conftest import axe_violations, has_horizontal_scroll
 
 pytestmark = pytest.mark.browser
 HOST = "panda.localhost"
-
-
-@pytest.fixture(scope="module")
-def demo_school(django_db_setup, django_db_blocker):
-    """The demo school as `make run` seeds it (committed, so removed again after the module)."""
-    from django.db import connection
-
-    from shared_apps.platform.management.commands.seed_demo import OPERATOR_EMAIL
-    from shared_apps.tenants.models import School
-    from tenant_apps.accounts.models import User
-
-    try:
-        with django_db_blocker.unblock():
-            call_command("seed_demo", stdout=io.StringIO())
-        yield
-    finally:  # also after a failed seed: later modules must not find a half-made demo school
-        with django_db_blocker.unblock():
-            connection.set_schema_to_public()
-            for school in School.objects.filter(schema_name="panda"):
-                school.delete(force_drop=True)
-            # A plain delete would cascade into school-only tables the public schema lacks.
-            User.objects.filter(email=OPERATOR_EMAIL)._raw_delete(using="default")
 
 
 def log_in(page, server, email):

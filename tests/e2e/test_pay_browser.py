@@ -5,9 +5,6 @@ it: the shared `server` fixture may already be running (started by another modul
 STRIPE_API_BASE), and this test must not depend on the order modules run in.
 """
 
-import os
-import subprocess
-import sys
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -18,7 +15,7 @@ from billing.models import LedgerEntry, Pass, Payment
 from tests.billing.stripe_fixtures import *  # noqa: F403 (stripe_fake, stripe_api, committed_shop)
 from tests.billing.stripe_fixtures import WEBHOOK_SECRET
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import ROOT, _free_port, _Server, _wait_for_port, axe_violations
+from tests.e2e.conftest import axe_violations, running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
@@ -26,29 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.committed]
 @pytest.fixture(scope="module")
 def pay_server(stripe_fake, django_db_setup, django_db_blocker):
     """Daphne on the test database, talking to the fake Stripe."""
-    with django_db_blocker.unblock():
-        settings_dict = connection.settings_dict
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**settings_dict),
-        "SCHOOL_URL_TEMPLATE": f"http://{{host}}:{port}",
-        "DJANGO_ALLOW_ASYNC_UNSAFE": "",
-        "STRIPE_API_BASE": stripe_fake.url,
-        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        _wait_for_port(port, process)
-        yield _Server(port)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with running_server(django_db_blocker, STRIPE_API_BASE=stripe_fake.url,
+                        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET) as started:
+        yield started
 
 
 @pytest.fixture

@@ -1,23 +1,8 @@
 """Learning tests run inside school A's schema, with its seeded English and Chinese."""
 
 import pytest
-from django_tenants.utils import schema_context
 
 from tenant_apps.learning.models import Language, Level
-
-
-@pytest.fixture
-def alpha(cast):
-    """School A's cast, with its schema active for the whole test.
-
-    The cast's users are shared by the whole session; a test elsewhere that changes one in
-    memory (and has its database change rolled back) must not leak into these, so they are
-    read again.
-    """
-    with schema_context(cast.a.school.schema_name):
-        for user in cast.a.users.values():
-            user.refresh_from_db()
-        yield cast.a
 
 
 @pytest.fixture

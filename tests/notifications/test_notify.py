@@ -17,12 +17,6 @@ from tenant_apps.notifications.tasks import deliver_notification
 CONTEXT = {"name": "Nina New", "roles": "Teacher"}
 
 
-@pytest.fixture
-def alpha(cast):
-    with schema_context(cast.a.school.schema_name):
-        yield cast.a
-
-
 def test_notify_writes_the_row_at_once_and_emails_after_commit(alpha, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         notification = notify(alpha.manager, INVITATION_ACCEPTED, CONTEXT, url="/manager/staff/")

@@ -3,27 +3,12 @@
 from datetime import UTC, datetime, time
 
 import pytest
-from django_tenants.utils import schema_context
 
 from billing.models import Payment, Product
 from billing.services import payment_mark_paid
-from tenant_apps.learning.models import Language
-from tenant_apps.learning.services import enrollment_create
 from tenant_apps.scheduling.models import PlanSlot, WeeklyPlan, WorkingHours
 
 PAID_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, before both spring changes
-
-
-@pytest.fixture
-def alpha(cast):
-    with schema_context(cast.a.school.schema_name):
-        yield cast.a
-
-
-@pytest.fixture
-def enrollment(alpha):
-    english = Language.objects.get(code="en")
-    return enrollment_create(student=alpha.student, language=english, teacher=alpha.teacher, by=alpha.manager)
 
 
 @pytest.fixture
