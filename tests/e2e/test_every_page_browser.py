@@ -50,3 +50,27 @@ def test_every_page_of_a_role_opens_fits_a_phone_and_is_accessible(server, brows
     context.close()
 
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("host", "path"),
+    [
+        ("localhost", "/"),
+        ("localhost", "/signup/"),
+        (HOST, "/"),
+        (HOST, "/accounts/login/"),
+        (HOST, "/accounts/signup/"),
+        (HOST, "/accounts/password/reset/"),
+        ("nowhere.localhost", "/"),
+    ],
+)
+def test_every_page_a_visitor_reaches_fits_a_phone_and_is_accessible(server, browser, demo_school, host, path):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="ru-RU")
+    page = context.new_page()
+
+    response = page.goto(server.url(host, path))
+
+    assert response.status == (404 if host.startswith("nowhere") else 200)
+    assert not has_horizontal_scroll(page)
+    assert axe_violations(page) == []
+    context.close()
