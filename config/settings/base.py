@@ -69,6 +69,10 @@ TENANT_APPS = [
     "tenant_apps.notifications",
     "billing",
     "tenant_apps.scheduling",
+    "tenant_apps.materials",
+    "tenant_apps.vocabulary",
+    "classroom",
+    "classroom.whiteboard",
 ]
 INSTALLED_APPS = ["daphne"] + list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 

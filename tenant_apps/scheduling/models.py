@@ -154,6 +154,12 @@ class Lesson(models.Model):
         CANCELLED_BY_TEACHER = "cancelled_by_teacher", _("cancelled by the teacher")
         FROZEN = "frozen", _("cancelled: pass frozen")
 
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("lesson")
+        # A free intro lesson with a methodologist (held in the `teacher` field): no pass, no credit.
+        TRIAL = "trial", _("trial lesson")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.REGULAR)
     enrollment = models.ForeignKey(
         "learning.Enrollment", on_delete=models.PROTECT, related_name="lessons", verbose_name=_("enrollment")
     )
@@ -177,6 +183,8 @@ class Lesson(models.Model):
         help_text=_("Set when a clock change moved the lesson outside the teacher's hours."),
     )
     note = models.TextField(_("note"), blank=True)
+    # Raised whenever the lesson's time or status changes, so calendar feeds (iCal SEQUENCE) see the update.
+    sequence = models.PositiveIntegerField(_("revision"), default=0)
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("marked by"),
