@@ -2,10 +2,12 @@
 
 from django.urls import path
 
+from classroom.whiteboard.consumers import BoardConsumer
 from tenant_apps.accounts.consumers import PresenceConsumer
 from tenant_apps.notifications.consumers import BellConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PresenceConsumer.as_asgi()),
     path("ws/notifications/", BellConsumer.as_asgi()),
+    path("ws/lessons/<int:lesson_id>/board/", BoardConsumer.as_asgi()),
 ]

@@ -1,0 +1,75 @@
+"""Reading and writing a lesson's Yjs document in Postgres (sync code: call it in the school's schema)."""
+
+from django.db import transaction
+from pycrdt import Doc
+
+from classroom.whiteboard import schema
+from classroom.whiteboard.models import Board, BoardUpdate
+
+# Fold the update rows into the compacted state once there are this many.
+COMPACT_AFTER = 500
+
+
+def board_for(lesson_id: int) -> Board:
+    board, _created = Board.objects.get_or_create(lesson_id=lesson_id)
+    return board
+
+
+def load_updates(lesson_id: int) -> list[bytes]:
+    """The document as a list of updates to apply in order: the compacted state, then newer rows."""
+    board = Board.objects.filter(lesson_id=lesson_id).only("id", "state", "compacted_through").first()
+    if board is None:
+        return []
+    parts = [bytes(board.state)] if board.state else []
+    rows = BoardUpdate.objects.filter(board_id=board.pk, pk__gt=board.compacted_through).order_by("pk")
+    parts.extend(bytes(data) for data in rows.values_list("data", flat=True))
+    return parts
+
+
+def load_doc(lesson_id: int) -> Doc:
+    doc = Doc()
+    for update in load_updates(lesson_id):
+        doc.apply_update(update)
+    return doc
+
+
+def document_state(lesson_id: int) -> bytes:
+    """The whole document as one Yjs update (for the read-only board and for reopening it)."""
+    return load_doc(lesson_id).get_update()
+
+
+def append(lesson_id: int, update: bytes, author_id: int | None) -> int:
+    """Persist one accepted update; returns how many rows wait for compaction."""
+    board = board_for(lesson_id)
+    row = BoardUpdate.objects.create(board=board, data=update, author_id=author_id)
+    return row.pk - board.compacted_through
+
+
+def compact(lesson_id: int) -> None:
+    """Fold every persisted update into `Board.state` and delete the folded rows, in one transaction.
+
+    Works from the database alone (not a process's copy in memory), so an update another process
+    persisted a moment ago is folded in or stays as a row, never lost. The row lock serialises two
+    compactions of one board.
+    """
+    with transaction.atomic():
+        board = Board.objects.select_for_update().filter(lesson_id=lesson_id).first()
+        if board is None:
+            return
+        rows = list(
+            BoardUpdate.objects.filter(board=board, pk__gt=board.compacted_through)
+            .order_by("pk")
+            .values_list("pk", "data")
+        )
+        if not rows:
+            return
+        doc = Doc()
+        if board.state:
+            doc.apply_update(bytes(board.state))
+        for _pk, data in rows:
+            doc.apply_update(bytes(data))
+        board.state = doc.get_update()
+        board.compacted_through = rows[-1][0]
+        board.page_count, board.element_count = schema.counts(doc)
+        board.save(update_fields=["state", "compacted_through", "page_count", "element_count", "updated_at"])
+        BoardUpdate.objects.filter(board=board, pk__lte=board.compacted_through).delete()
