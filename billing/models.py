@@ -37,6 +37,8 @@ class Product(models.Model):
         help_text=_("Offered at the end of a pass; what remains of that pass carries over."),
     )
     is_active = models.BooleanField(_("on sale"), default=True)
+    # The package that passes of free lessons (promo codes, referrals) belong to: never on sale.
+    is_gift = models.BooleanField(_("free lessons"), default=False, editable=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -84,6 +86,9 @@ class Payment(models.Model):
     provider_session_id = models.CharField(_("checkout session"), max_length=255, blank=True, db_index=True)
     provider_payment_id = models.CharField(_("provider payment"), max_length=255, blank=True)
     checkout_url = models.URLField(_("checkout page"), max_length=1000, blank=True)
+    # The school's connected account the money went to (Stripe Connect); "" in direct mode.
+    provider_account = models.CharField(_("payment account"), max_length=255, blank=True)
+    refunded_amount = models.PositiveIntegerField(_("refunded, minor units"), default=0)
     failure_message = models.CharField(_("why it failed"), max_length=255, blank=True)
     extends_pass = models.ForeignKey(
         "Pass", on_delete=models.PROTECT, null=True, blank=True, related_name="extension_payments",
@@ -100,11 +105,18 @@ class Payment(models.Model):
             models.UniqueConstraint(
                 fields=["provider", "provider_session_id"], condition=~Q(provider_session_id=""),
                 name="billing_payment_one_per_session",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__lte=models.F("amount")), name="billing_payment_refund_within_amount"
+            ),
         ]
 
     def __str__(self):
         return f"{self.product} · {self.student} · {self.get_status_display()}"
+
+    @property
+    def refundable_amount(self) -> int:
+        return self.amount - self.refunded_amount if self.status in (self.Status.PAID, self.Status.REFUNDED) else 0
 
 
 class Pass(models.Model):
@@ -237,3 +249,154 @@ class WebhookEvent(models.Model):
 
     def __str__(self):
         return f"{self.provider} {self.event_type} {self.event_id}"
+
+
+class PromoCode(models.Model):
+    """A code a manager hands out: `lessons` free lessons, `max_uses` students, until `expires_at`."""
+
+    code = models.CharField(
+        _("code"), max_length=32, unique=True, help_text=_("Letters and digits; case does not matter.")
+    )
+    lessons = models.PositiveSmallIntegerField(_("free lessons"))
+    max_uses = models.PositiveIntegerField(_("number of uses"))
+    uses = models.PositiveIntegerField(_("used"), default=0, editable=False)
+    expires_at = models.DateTimeField(_("valid until"), null=True, blank=True, help_text=_("Empty: no end."))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("promo code")
+        verbose_name_plural = _("promo codes")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(lessons__gte=1), name="billing_promo_grants_lessons"),
+            models.CheckConstraint(condition=Q(max_uses__gte=1), name="billing_promo_has_uses"),
+            # The last line of defence against two redemptions of the last use.
+            models.CheckConstraint(condition=Q(uses__lte=models.F("max_uses")), name="billing_promo_uses_within_max"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
+
+    @property
+    def uses_left(self) -> int:
+        return max(0, self.max_uses - self.uses)
+
+
+class ReferralLink(models.Model):
+    """A student's own link: a newcomer who signs up through it gets the school's free lessons."""
+
+    student = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_link", verbose_name=_("student")
+    )
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("referral link")
+        verbose_name_plural = _("referral links")
+
+    def __str__(self):
+        return self.code
+
+
+class Referral(models.Model):
+    """Who brought whom: one per newcomer."""
+
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("referrer")
+    )
+    newcomer = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referred_by", verbose_name=_("newcomer")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    rewarded_at = models.DateTimeField(_("referrer rewarded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.CheckConstraint(condition=~Q(referrer=models.F("newcomer")), name="billing_referral_not_self")
+        ]
+
+    def __str__(self):
+        return f"{self.referrer} → {self.newcomer}"
+
+
+class FreeLessonGrant(models.Model):
+    """Free lessons given to a student. Until they are placed on a pass (`lesson_pass`) they wait here.
+
+    A grant is placed on the running pass of the student's enrollment, else on a new pass of free
+    lessons; its ledger row (kind "free lessons granted") is then the pass's record of it. A student
+    who studies nothing yet (a newcomer) keeps the grant waiting until they do.
+    """
+
+    class Source(models.TextChoices):
+        PROMO = "promo", _("promo code")
+        REFERRAL_NEWCOMER = "referral_newcomer", _("invited by a friend")
+        REFERRAL_REFERRER = "referral_referrer", _("a friend you invited paid")
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="free_lesson_grants", verbose_name=_("student")
+    )
+    lessons = models.PositiveSmallIntegerField(_("free lessons"))
+    source = models.CharField(_("from"), max_length=20, choices=Source.choices)
+    promo_code = models.ForeignKey(
+        PromoCode, on_delete=models.PROTECT, null=True, blank=True, related_name="grants", verbose_name=_("promo code")
+    )
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="grants", verbose_name=_("referral")
+    )
+    lesson_pass = models.ForeignKey(
+        Pass, on_delete=models.PROTECT, null=True, blank=True, related_name="free_grants", verbose_name=_("pass")
+    )
+    created_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    placed_at = models.DateTimeField(_("placed on a pass"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("free lessons grant")
+        verbose_name_plural = _("free lessons grants")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(lessons__gte=1), name="billing_grant_has_lessons"),
+            # A student redeems a code once; a referral rewards each side once, whatever replays.
+            models.UniqueConstraint(fields=["promo_code", "student"], condition=Q(promo_code__isnull=False),
+                                    name="billing_grant_code_once_per_student"),
+            models.UniqueConstraint(fields=["referral", "source"], condition=Q(referral__isnull=False),
+                                    name="billing_grant_referral_once_per_side"),
+        ]
+
+    def __str__(self):
+        return f"{self.lessons} × {self.get_source_display()} → {self.student}"
+
+
+class Refund(models.Model):
+    """Money returned through the provider; the pass's ledger has the matching "refund" row."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment"))
+    amount = models.PositiveIntegerField(_("amount, minor units"))
+    lessons_removed = models.PositiveSmallIntegerField(_("lessons removed"), default=0)
+    reason = models.CharField(_("reason"), max_length=255)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    provider_refund_id = models.CharField(_("provider refund"), max_length=255)
+    ledger_entry = models.OneToOneField(
+        LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="refund",
+        verbose_name=_("ledger entry"),
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=1), name="billing_refund_positive")]
+
+    def __str__(self):
+        return f"{self.amount} ← {self.payment_id}"

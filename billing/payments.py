@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Pass, Payment, Product, WebhookEvent
-from billing.providers.base import CheckoutState, ProviderError
-from billing.providers.stripe_provider import get_provider
+from billing.providers import get_provider
+from billing.providers.base import CheckoutState, ProviderError, WebhookEventData
 from billing.selectors import extension_offer_for
-from billing.services import payment_mark_failed, payment_mark_paid, product_for_enrollment_ok
+from billing.services import _school, payment_mark_failed, payment_mark_paid, product_for_enrollment_ok
 
 # A second "Pay" within this time reuses the first checkout instead of opening another.
 REUSE_CHECKOUT_FOR = timedelta(minutes=30)
@@ -26,6 +26,9 @@ def payment_start(*, student, enrollment, product: Product, return_url_builder, 
     now = now or timezone.now()
     if enrollment.student_id != student.pk or not enrollment.is_active:
         raise PermissionDenied
+    school = _school()
+    if payment_setup_missing(school):
+        raise ValidationError(NOT_CONNECTED_MESSAGE, code="not_connected")
     if not product_for_enrollment_ok(product, enrollment):
         raise ValidationError(_("This package is not for this language."), code="wrong_product")
     extends = None
@@ -34,13 +37,14 @@ def payment_start(*, student, enrollment, product: Product, return_url_builder, 
         if offer is None:
             raise ValidationError(_("The extension is offered only in the last days of a pass."), code="no_offer")
         extends = offer.lesson_pass
-    payment = _pending_payment(student=student, enrollment=enrollment, product=product, extends=extends, now=now)
+    payment = _pending_payment(student=student, enrollment=enrollment, product=product, extends=extends, now=now,
+                               provider=school.payment_provider, account=_paying_account(school))
     if payment.provider_session_id and payment.checkout_url:
         return payment.checkout_url
     try:
         checkout = get_provider(payment.provider).create_checkout(
             payment=payment,
-            success_url=return_url_builder("success", payment) + "?session_id={CHECKOUT_SESSION_ID}",
+            success_url=return_url_builder("success", payment),
             cancel_url=return_url_builder("cancel", payment),
             customer_email=student.email,
         )
@@ -53,15 +57,39 @@ def payment_start(*, student, enrollment, product: Product, return_url_builder, 
     return checkout.url
 
 
+NOT_CONNECTED_MESSAGE = _("Payments are not open yet: the school has not connected its payment account.")
+
+
+def payment_setup_missing(school) -> bool:
+    """True when the school cannot take money yet (students and the manager are told so)."""
+    from django.conf import settings
+
+    from billing.providers.yookassa_provider import is_configured
+
+    if school.payment_provider == "yookassa":
+        return not is_configured()
+    if settings.STRIPE_CONNECT:
+        return not (school.payment_account_id and school.payment_account_ready)
+    return False  # direct mode: the platform's own Stripe account
+
+
+def _paying_account(school) -> str:
+    from django.conf import settings
+
+    if school.payment_provider == "stripe" and settings.STRIPE_CONNECT:
+        return school.payment_account_id
+    return ""
+
+
 @transaction.atomic
-def _pending_payment(*, student, enrollment, product, extends, now) -> Payment:
+def _pending_payment(*, student, enrollment, product, extends, now, provider="stripe", account="") -> Payment:
     # Locking the student's row serialises their double clicks: one pending payment, one checkout.
     # (`get_user_model()`, not `type(student)`: a view passes request.user, a SimpleLazyObject.)
     get_user_model().objects.select_for_update().get(pk=student.pk)
     recent = (
         Payment.objects.filter(
             student=student, enrollment=enrollment, product=product, status=Payment.Status.PENDING,
-            created_at__gte=now - REUSE_CHECKOUT_FOR,
+            created_at__gte=now - REUSE_CHECKOUT_FOR, provider=provider, provider_account=account,
         )
         .order_by("-created_at")
         .first()
@@ -70,7 +98,7 @@ def _pending_payment(*, student, enrollment, product, extends, now) -> Payment:
         return recent
     return Payment.objects.create(
         student=student, enrollment=enrollment, product=product, amount=product.price, currency=product.currency,
-        extends_pass=extends,
+        extends_pass=extends, provider=provider, provider_account=account,
     )
 
 
@@ -87,21 +115,29 @@ def payment_apply_state(*, payment: Payment, state: CheckoutState, now: datetime
 def payment_sync(*, payment: Payment, now: datetime | None = None) -> Payment:
     """Ask the provider (the return page does this: the webhook may not have arrived yet)."""
     if payment.status == Payment.Status.PENDING and payment.provider_session_id:
-        state = get_provider(payment.provider).checkout_state(payment.provider_session_id)
+        state = get_provider(payment.provider).checkout_state(payment.provider_session_id,
+                                                              account=payment.provider_account)
         payment_apply_state(payment=payment, state=state, now=now)
     payment.refresh_from_db()
     return payment
 
 
-@transaction.atomic
 def webhook_handle(*, provider_name: str, payload: bytes, signature: str) -> str:
-    """Verify, store once, act. Returns what happened (for logs and tests).
+    """Verify, store once, act, in the current school's schema. Returns what happened.
 
-    Raises InvalidWebhook for anything unsigned or forged (the view answers 400). One transaction:
-    an event that fails (unknown checkout, a database error) is not stored, so the retry is processed.
+    Raises InvalidWebhook for anything unsigned or forged (the view answers 400).
     """
-    provider = get_provider(provider_name)
-    event = provider.parse_webhook(payload=payload, signature=signature)
+    event = get_provider(provider_name).parse_webhook(payload=payload, signature=signature)
+    return webhook_apply(provider_name=provider_name, event=event)
+
+
+@transaction.atomic
+def webhook_apply(*, provider_name: str, event: WebhookEventData) -> str:
+    """Store a verified event once and act on it, in the current schema.
+
+    One transaction: an event that fails (unknown checkout, a database error) is not stored, so the
+    retry is processed.
+    """
     try:
         with transaction.atomic():
             # The unique (provider, event id) row is the "processed once" guard: a replay, or a
@@ -114,6 +150,8 @@ def webhook_handle(*, provider_name: str, payload: bytes, signature: str) -> str
     if event.state is None:
         return "ignored"
     payment = _payment_for(provider_name, event.state)
+    if payment is not None and event.account and payment.provider_account != event.account:
+        payment = None  # another account's session that happens to carry our reference: not this one
     if payment is None:
         # Not ours (or not yet ours): an error, so that the provider retries it later. Any other
         # database error also propagates and the provider retries.

@@ -74,6 +74,12 @@ def payment_mark_paid(
     payment.failure_message = ""
     payment.save(update_fields=["status", "paid_at", "provider_payment_id", "failure_message"])
     lesson_pass = _pass_create(payment=payment, now=now)
+    from billing.free_lessons import grants_place_on_paid_pass, referral_reward_after_payment
+
+    # Once per payment (the pass above is created once): free lessons waiting for this student
+    # join the pass, and a newcomer's first payment rewards the student who invited them.
+    grants_place_on_paid_pass(lesson_pass=lesson_pass, now=now)
+    referral_reward_after_payment(newcomer=payment.student, now=now)
     from billing.notifications import tell_payment_succeeded
 
     tell_payment_succeeded(lesson_pass)

@@ -35,6 +35,7 @@ class WebhookEventData:
     event_type: str
     state: CheckoutState | None  # None: an event we do not act on
     payload: dict
+    account: str = ""  # Stripe Connect: the connected account the event happened on
 
 
 class PaymentProvider(Protocol):
@@ -46,4 +47,4 @@ class PaymentProvider(Protocol):
 
     def parse_webhook(self, *, payload: bytes, signature: str) -> WebhookEventData: ...
 
-    def refund(self, *, payment) -> str: ...
+    def refund(self, *, payment, amount: int, idempotency_key: str) -> str: ...

@@ -74,6 +74,24 @@ class School(TenantMixin):
         _("payment account id"), max_length=255, blank=True, db_index=True,
         help_text=_("The school's connected account at the payment provider (e.g. Stripe acct_…)."),
     )
+    payment_account_ready = models.BooleanField(
+        _("payment account can take payments"), default=False,
+        help_text=_("Set when the provider says onboarding is complete."),
+    )
+    platform_fee_bps = models.PositiveSmallIntegerField(
+        _("platform fee, basis points"), null=True, blank=True, validators=[MaxValueValidator(5000)],
+        help_text=_("The platform's share of each payment, in hundredths of a percent (250 = 2.5%). "
+                    "Empty: the platform's default."),
+    )
+    # Free lessons through a student's referral link.
+    referral_newcomer_lessons = models.PositiveSmallIntegerField(
+        _("free lessons for a friend who signs up"), default=1, validators=[MaxValueValidator(50)],
+        help_text=_("0: referral links give nothing."),
+    )
+    referral_referrer_lessons = models.PositiveSmallIntegerField(
+        _("free lessons for the student who invited, after the friend's first payment"), default=0,
+        validators=[MaxValueValidator(50)], help_text=_("0: nothing."),
+    )
 
     require_staff_mfa = models.BooleanField(
         _("require two-factor authentication for staff"), default=False,

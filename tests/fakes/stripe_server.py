@@ -21,6 +21,20 @@ Added, in Stripe's shapes (form-encoded requests, JSON answers, Stripe's error b
                                            stays open, no event.
 - POST /_config/webhooks/{id}, DELETE /_config/data: localstripe's configuration contract (url, secret).
 
+Stripe Connect (billing 2/2), which localstripe lacks too:
+- the `Stripe-Account` header: a Checkout Session created with it belongs to that connected account;
+  reading it without the header (or with another account's) is a 404, as at Stripe; its events carry
+  the top-level `account` field, as Connect webhooks do; `payment_intent_data[application_fee_amount]`
+  is kept on the session (`application_fee_amount` of `session_details()`).
+- POST /v1/accounts, GET /v1/accounts/{id}   an Express account: charges_enabled false until onboarding
+- POST /v1/account_links                     type=account_onboarding → a hosted onboarding page
+- GET/POST /connect/onboarding/{id}          "Agree and submit": the account can take charges, an
+                                             `account.updated` event (with `account`) goes out, 303 →
+                                             return_url (`complete_onboarding(account_id)` does the same)
+- POST /v1/refunds                           as Stripe's: by payment_intent (on the account that holds
+                                             it), `amount` optional (the rest), never more than what is
+                                             left unrefunded (400 amount_too_large), idempotent by key.
+
 For tests: `pay()` does not follow the redirect, which is also a student who closed the tab after
 paying; `hold_webhooks` keeps events back for `deliver(event)` later, twice, or in any order;
 `event(type, session_id, **changes)` makes an event Stripe would send at another moment (e.g. an
@@ -34,6 +48,7 @@ import hmac
 import html
 import json
 import re
+import secrets
 import socket
 import threading
 import time
@@ -59,7 +74,7 @@ DECLINE_MESSAGE = "Your card was declined."
 SESSION_LIFETIME = 24 * 3600  # Stripe's default expires_at
 _SESSION_PARAMS = {
     "mode", "line_items", "success_url", "cancel_url", "client_reference_id", "customer_email", "metadata",
-    "expires_at", "locale", "payment_method_types",
+    "expires_at", "locale", "payment_method_types", "payment_intent_data",
 }
 
 
@@ -100,6 +115,25 @@ class CheckoutSession(localstripe.StripeObject):
         self.metadata = metadata
         self.expires_at = expires_at or self.created + SESSION_LIFETIME
         self._line_items = line_items
+        self._account = ""  # Connect: the connected account it was created on
+        self._application_fee = None
+
+
+class ConnectedAccount(localstripe.StripeObject):
+    """An Express connected account (Stripe Connect), kept in localstripe's store."""
+
+    object = "account"
+    _id_prefix = "acct_"
+
+    def __init__(self, *, email: str | None, country: str | None, metadata: dict, account_type: str):
+        super().__init__()
+        self.type = account_type
+        self.email = email
+        self.country = country or "US"
+        self.metadata = metadata
+        self.charges_enabled = False
+        self.payouts_enabled = False
+        self.details_submitted = False
 
 
 @dataclass(frozen=True)
@@ -211,6 +245,8 @@ class FakeStripe:
         self.deliveries: list[Delivery] = []
         self._endpoints: dict[str, Endpoint] = {}
         self._idempotency: dict[tuple[str, str], tuple[str, str]] = {}
+        self._intent_account: dict[str, str] = {}  # payment intent id -> connected account ("" direct)
+        self._onboarding: dict[str, tuple[str, str, str]] = {}  # link id -> (account, refresh, return url)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
@@ -266,7 +302,7 @@ class FakeStripe:
     def _app(self) -> web.Application:
         @web.middleware
         async def auth(request, handler):
-            if request.path.startswith("/checkout/"):  # the student's browser, no API key
+            if request.path.startswith(("/checkout/", "/connect/")):  # a browser, no API key
                 return await handler(request)
             return await localstripe_server.auth_middleware(request, handler)
 
@@ -277,6 +313,12 @@ class FakeStripe:
         router.add_post("/v1/checkout/sessions/{id}/expire", self._expire_session)
         router.add_get("/checkout/{id}", self._hosted_page)
         router.add_post("/checkout/{id}/pay", self._pay)
+        router.add_post("/v1/accounts", self._create_account)
+        router.add_get("/v1/accounts/{id}", self._retrieve_account)
+        router.add_post("/v1/account_links", self._create_account_link)
+        router.add_get("/connect/onboarding/{id}", self._onboarding_page)
+        router.add_post("/connect/onboarding/{id}", self._onboarding_submit)
+        router.add_post("/v1/refunds", self._create_refund)
         router.add_post("/_config/webhooks/{id}", self._register_webhook)
         router.add_delete("/_config/data", self._flush)
         ours = {(route.method, route.resource.canonical) for route in router.routes()}
@@ -300,6 +342,29 @@ class FakeStripe:
 
     def session(self, session_id: str) -> dict:
         return self._call(lambda: CheckoutSession._api_retrieve(session_id)._export())
+
+    def session_details(self, session_id: str) -> dict:
+        """What only the fake knows about a session: its connected account and application fee."""
+
+        def details():
+            session = CheckoutSession._api_retrieve(session_id)
+            return {"account": session._account, "application_fee_amount": session._application_fee}
+
+        return self._call(details)
+
+    def account(self, account_id: str) -> dict:
+        return self._call(lambda: ConnectedAccount._api_retrieve(account_id)._export())
+
+    def complete_onboarding(self, account_id: str):
+        """The school's owner finished Stripe's onboarding: the account can take charges."""
+        return self._run(self._finish_onboarding(account_id))
+
+    def refunds_of(self, payment_intent: str) -> list[dict]:
+        def refunds():
+            found = [obj for key, obj in list(localstripe.store.items()) if key.startswith("refund:")]
+            return [refund._export() for refund in found if refund.payment_intent == payment_intent]
+
+        return self._call(refunds)
 
     def sessions(self) -> list[dict]:
         return self._call(lambda: [session._export() for session in self._all_sessions()])
@@ -348,9 +413,12 @@ class FakeStripe:
     def _all_sessions() -> list[CheckoutSession]:
         return [obj for key, obj in list(localstripe.store.items()) if key.startswith("checkout.session:")]
 
-    def _event(self, event_type: str, session: CheckoutSession, **changes):
+    def _event(self, event_type: str, session, **changes):
         event = localstripe.Event(event_type, session)
         event.data["object"].update(changes)
+        account = session.id if isinstance(session, ConnectedAccount) else getattr(session, "_account", "")
+        if account:  # Connect: events of a connected account name it
+            event.account = account
         event.pending_webhooks = len(self._endpoints)
         event.request = {"id": None, "idempotency_key": None}
         self.events.append(event)
@@ -396,6 +464,8 @@ class FakeStripe:
     async def _flush(self, request):
         localstripe.store.clear()
         self._idempotency.clear()
+        self._intent_account.clear()
+        self._onboarding.clear()
         self.events.clear()
         self.deliveries.clear()
         return web.Response()
@@ -404,7 +474,8 @@ class FakeStripe:
         data = dict(await localstripe_server.get_post_data(request) or {})
         data.pop("expand", None)
         key = request.headers.get("Idempotency-Key")
-        scope = (localstripe_server.get_api_key(request) or "", key or "")
+        account = self._account_header(request)
+        scope = (localstripe_server.get_api_key(request) or "", account + "/" + (key or ""))
         fingerprint = json.dumps(data, sort_keys=True, default=str)
         if key and scope in self._idempotency:
             first_fingerprint, session_id = self._idempotency[scope]
@@ -419,6 +490,7 @@ class FakeStripe:
             session = CheckoutSession._api_retrieve(session_id)
             return localstripe_server.json_response(session._export(), headers={"Idempotent-Replayed": "true"})
         session = self._new_session(data)
+        session._account = account
         if key:
             self._idempotency[scope] = (fingerprint, session.id)
         return localstripe_server.json_response(session._export())
@@ -435,6 +507,20 @@ class FakeStripe:
         metadata = data.get("metadata") or {}
         if not isinstance(metadata, dict):
             raise _invalid("Invalid object", "metadata")
+        intent_data = data.get("payment_intent_data") or {}
+        if not isinstance(intent_data, dict) or set(intent_data) - {"application_fee_amount", "metadata"}:
+            raise _invalid("This fake supports payment_intent_data[application_fee_amount] only.",
+                           "payment_intent_data")
+        fee = intent_data.get("application_fee_amount")
+        fee = _to_int(fee, "payment_intent_data[application_fee_amount]") if fee is not None else None
+        if fee is not None and fee > sum(item["unit_amount"] * item["quantity"] for item in items):
+            raise _invalid("The application fee cannot be more than the amount.",
+                           "payment_intent_data[application_fee_amount]")
+        session = self._make_session(data, items, currency, metadata)
+        session._application_fee = fee
+        return session
+
+    def _make_session(self, data: dict, items: list, currency: str, metadata: dict) -> CheckoutSession:
         return CheckoutSession(
             base_url=self.url, line_items=items, currency=currency, success_url=data["success_url"],
             cancel_url=data.get("cancel_url"), client_reference_id=data.get("client_reference_id"),
@@ -442,17 +528,127 @@ class FakeStripe:
             expires_at=_to_int(data["expires_at"], "expires_at") if data.get("expires_at") else None,
         )
 
+    @staticmethod
+    def _account_header(request) -> str:
+        return request.headers.get("Stripe-Account", "")
+
+    def _session_on(self, request) -> CheckoutSession:
+        """The session, if it belongs to the account the request acts on (Stripe: 404 otherwise)."""
+        session_id = request.match_info["id"]
+        session = CheckoutSession._api_retrieve(session_id)
+        if getattr(session, "_account", "") != self._account_header(request):
+            raise UserError(404, f"No such checkout.session: '{session_id}'")
+        return session
+
     async def _retrieve_session(self, request):
-        return localstripe_server.json_response(CheckoutSession._api_retrieve(request.match_info["id"])._export())
+        return localstripe_server.json_response(self._session_on(request)._export())
 
     async def _expire_session(self, request):
-        session = CheckoutSession._api_retrieve(request.match_info["id"])
+        session = self._session_on(request)
         if session.status != "open":
             raise _invalid('Only Checkout Sessions with a status in ["open"] can be expired.')
         session.status = "expired"
         session.url = None
         await self._emit(self._event("checkout.session.expired", session))
         return localstripe_server.json_response(session._export())
+
+    # Connect ----------------------------------------------------------------------------------
+    async def _create_account(self, request):
+        data = dict(await localstripe_server.get_post_data(request) or {})
+        account_type = data.get("type", "express")
+        if account_type not in ("express", "standard", "custom"):
+            raise _invalid("Invalid type", "type")
+        key = request.headers.get("Idempotency-Key")
+        scope = ("account", key or "")
+        if key and scope in self._idempotency:
+            account = ConnectedAccount._api_retrieve(self._idempotency[scope][1])
+            return localstripe_server.json_response(account._export())
+        metadata = data.get("metadata") or {}
+        account = ConnectedAccount(email=data.get("email"), country=data.get("country"), account_type=account_type,
+                                   metadata={k: str(v) for k, v in metadata.items()})
+        if key:
+            self._idempotency[scope] = ("", account.id)
+        return localstripe_server.json_response(account._export())
+
+    async def _retrieve_account(self, request):
+        return localstripe_server.json_response(ConnectedAccount._api_retrieve(request.match_info["id"])._export())
+
+    async def _create_account_link(self, request):
+        data = dict(await localstripe_server.get_post_data(request) or {})
+        for param in ("account", "refresh_url", "return_url", "type"):
+            if not data.get(param):
+                raise _invalid(f"Missing required param: {param}.", param)
+        if data["type"] != "account_onboarding":
+            raise _invalid("This fake supports type=account_onboarding only.", "type")
+        ConnectedAccount._api_retrieve(data["account"])  # 404 for an unknown account
+        link_id = "al_" + secrets.token_hex(8)
+        self._onboarding[link_id] = (data["account"], data["refresh_url"], data["return_url"])
+        now = int(time.time())
+        return localstripe_server.json_response(
+            {"object": "account_link", "created": now, "expires_at": now + 300,
+             "url": f"{self.url}/connect/onboarding/{link_id}"}
+        )
+
+    def _link_or_404(self, request) -> tuple[str, str, str]:
+        found = self._onboarding.get(request.match_info["id"])
+        if found is None:
+            raise web.HTTPNotFound(text="This onboarding link has expired.")
+        return found
+
+    async def _onboarding_page(self, request):
+        account, refresh_url, return_url = self._link_or_404(request)
+        page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Set up payments · Test Connect</title></head>
+<body><main><h1>Set up payments</h1><p>Test mode: account {html.escape(account)}.</p>
+<form method="post"><button type="submit">Agree and submit</button></form>
+<p><a href="{html.escape(refresh_url)}">Start again</a></p></main></body></html>"""
+        return web.Response(text=page, content_type="text/html")
+
+    async def _onboarding_submit(self, request):
+        account, _refresh_url, return_url = self._link_or_404(request)
+        del self._onboarding[request.match_info["id"]]  # a link is used once
+        await self._finish_onboarding(account)
+        raise web.HTTPSeeOther(return_url)
+
+    async def _finish_onboarding(self, account_id: str):
+        account = ConnectedAccount._api_retrieve(account_id)
+        account.charges_enabled = account.payouts_enabled = account.details_submitted = True
+        event = self._event("account.updated", account)
+        await self._emit(event)
+        return event
+
+    async def _create_refund(self, request):
+        data = dict(await localstripe_server.get_post_data(request) or {})
+        intent_id = data.get("payment_intent")
+        if not intent_id:
+            raise _invalid("This fake refunds by payment_intent only.", "payment_intent")
+        if self._intent_account.get(intent_id, "") != self._account_header(request):
+            raise UserError(404, f"No such payment_intent: '{intent_id}'")
+        key = request.headers.get("Idempotency-Key")
+        scope = ("refund", self._account_header(request) + "/" + (key or ""))
+        if key and scope in self._idempotency:
+            refund = localstripe.Refund._api_retrieve(self._idempotency[scope][1])
+            return localstripe_server.json_response(refund._export(), headers={"Idempotent-Replayed": "true"})
+        intent = localstripe.PaymentIntent._api_retrieve(intent_id)
+        already = sum(obj.amount for k, obj in list(localstripe.store.items())
+                      if k.startswith("refund:") and obj.payment_intent == intent_id)
+        left = intent.amount - already
+        amount = _to_int(data["amount"], "amount", minimum=1) if data.get("amount") is not None else left
+        if left <= 0:
+            return localstripe_server.json_response({"error": {
+                "type": "invalid_request_error", "code": "charge_already_refunded",
+                "message": f"Charge {intent.latest_charge.id} has already been refunded."}}, status=400)
+        if amount > left:
+            return localstripe_server.json_response({"error": {
+                "type": "invalid_request_error", "code": "amount_too_large", "param": "amount",
+                "message": f"Refund amount ({amount}) is greater than unrefunded amount on charge ({left})."}},
+                status=400)
+        refund = localstripe.Refund(payment_intent=intent_id, amount=amount,
+                                    metadata=data.get("metadata") or None)
+        if key:
+            self._idempotency[scope] = ("", refund.id)
+        return localstripe_server.json_response(refund._export())
 
     def _session_or_404(self, session_id: str) -> CheckoutSession:
         try:
@@ -512,6 +708,7 @@ class FakeStripe:
         )
         intent._confirm(on_failure_now=intent._report_failure)
         session.payment_intent = intent.id
+        self._intent_account[intent.id] = getattr(session, "_account", "")
         if intent.status != "succeeded":
             return {"type": "card_error", "code": "card_declined", "message": DECLINE_MESSAGE}
         return None
