@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.http import Http404
+
 from tenant_apps.scheduling.models import Lesson
 
 # The room opens this long before the lesson starts, for the device check and a calm start.
@@ -27,6 +29,11 @@ def room_is_open(lesson: Lesson, now: datetime) -> bool:
     return lesson.status == Lesson.Status.SCHEDULED and now >= room_opens_at(lesson)
 
 
+def room_is_over(lesson: Lesson) -> bool:
+    """Marked or cancelled: the room never opens again (its chat stays readable)."""
+    return lesson.status != Lesson.Status.SCHEDULED
+
+
 def seat_for(user, lesson: Lesson) -> RoomSeat | None:
     """The user's seat in this lesson's room, or None for anyone who is not one of its two people.
 
@@ -39,6 +46,14 @@ def seat_for(user, lesson: Lesson) -> RoomSeat | None:
     if user.pk == lesson.student_id:
         return RoomSeat(lesson=lesson, is_leader=False)
     return None
+
+
+def get_seat_or_404(user, lesson_id: int) -> RoomSeat:
+    """The user's seat; 404 for everybody else, the same answer as for a lesson that does not exist."""
+    seat = lesson_for_seat(user, lesson_id)
+    if seat is None:
+        raise Http404
+    return seat
 
 
 def lesson_for_seat(user, lesson_id: int) -> RoomSeat | None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("", include("tenant_apps.scheduling.urls_lessons")),
     path("", include("tenant_apps.scheduling.urls_setup")),
+    path("", include("classroom.urls")),
     path("", include("tenant_apps.areas.urls")),
     path("accounts/", include("tenant_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),

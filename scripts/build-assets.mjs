@@ -4,6 +4,7 @@ import * as esbuild from "esbuild";
 
 const entries = {
   app: "static/src/js/app.js",
+  room: "static/src/js/classroom/room.js",
 };
 
 await esbuild.build({

@@ -291,6 +291,14 @@ TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", "https://api.telegram.org")
 TELEGRAM_TIMEOUT_SECONDS = float(env("TELEGRAM_TIMEOUT_SECONDS", "10"))
 
 # ---------------------------------------------------------------------------
+# Classroom: WebRTC's STUN/TURN servers (the app mints short-lived TURN credentials, coturn REST API)
+# ---------------------------------------------------------------------------
+STUN_URLS = env_list("STUN_URLS")
+TURN_URLS = env_list("TURN_URLS")
+TURN_SECRET = env("TURN_SECRET")
+TURN_TTL = int(env("TURN_TTL", "14400"))
+
+# ---------------------------------------------------------------------------
 # Logging
 # ---------------------------------------------------------------------------
 LOGGING = {

@@ -1,0 +1,181 @@
+// One peer-to-peer call with the other participant: the "perfect negotiation" pattern.
+// Either side may (re)negotiate at any time (tracks added, camera back on, ICE restart); when both
+// offer at once, the polite side (the student) rolls its offer back and answers, the impolite side
+// (the teacher) ignores the colliding offer. A new page of the peer (a reload) gets a new connection.
+const DISCONNECTED_GRACE_MS = 2500;
+const WEAK_SAMPLES = 3;
+const WEAK_BITRATE = 120000; // bits/s available for sending: below this, video is paused, sound goes on
+
+export class Call {
+  constructor({ polite, iceServers, signal, onState, onRemoteStream, onWeak }) {
+    this.polite = polite;
+    this.iceServers = iceServers;
+    this.signal = signal; // (payload) => send {action: "signal", ...payload}
+    this.onState = onState;
+    this.onRemoteStream = onRemoteStream;
+    this.onWeak = onWeak;
+    this.pc = null;
+    this.peerSession = null;
+    this.local = null;
+    this.disconnectTimer = null;
+    this.statsTimer = null;
+    this.weakSamples = 0;
+  }
+
+  setIceServers(iceServers) {
+    this.iceServers = iceServers;
+    if (this.pc) {
+      try {
+        this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+      } catch (error) {
+        // Some browsers refuse changes to a live connection's configuration: the next one gets them.
+      }
+    }
+  }
+
+  start(peerSession, localStream) {
+    this.close();
+    this.peerSession = peerSession;
+    this.local = localStream;
+    this.makingOffer = false;
+    this.ignoreOffer = false;
+    this.settingRemoteAnswer = false;
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    this.pc = pc;
+    const remote = new MediaStream();
+    this.onRemoteStream(remote);
+    pc.addEventListener("track", ({ track }) => {
+      remote.addTrack(track);
+      track.addEventListener("ended", () => remote.removeTrack(track));
+      this.onRemoteStream(remote);
+    });
+    pc.addEventListener("icecandidate", ({ candidate }) => {
+      if (this.pc !== pc) return;
+      this.signal({ candidate: candidate ? candidate.toJSON() : null });
+    });
+    pc.addEventListener("negotiationneeded", async () => {
+      if (this.pc !== pc) return;
+      try {
+        this.makingOffer = true;
+        await pc.setLocalDescription();
+        this.signal({ description: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+      } catch (error) {
+        console.warn("negotiation", error);
+      } finally {
+        this.makingOffer = false;
+      }
+    });
+    pc.addEventListener("connectionstatechange", () => this.stateChanged(pc));
+    for (const kind of ["audio", "video"]) {
+      const track = localStream ? localStream.getTracks().find((t) => t.kind === kind) : null;
+      if (track) pc.addTrack(track, localStream);
+      // Without a camera or microphone we still receive the other side's.
+      else pc.addTransceiver(kind, { direction: "recvonly" });
+    }
+    this.onState(pc.connectionState);
+    this.statsTimer = setInterval(() => this.watchBandwidth(pc), 2000);
+  }
+
+  async handleSignal({ description, candidate }) {
+    const pc = this.pc;
+    if (!pc) return;
+    try {
+      if (description) {
+        // An answer is expected while our offer is out ("have-local-offer") or being set.
+        const readyForOffer = !this.makingOffer && (pc.signalingState === "stable" || this.settingRemoteAnswer);
+        const offerCollision = description.type === "offer" && !readyForOffer;
+        this.ignoreOffer = !this.polite && offerCollision;
+        if (this.ignoreOffer) return;
+        this.settingRemoteAnswer = description.type === "answer";
+        await pc.setRemoteDescription(description);
+        this.settingRemoteAnswer = false;
+        if (description.type === "offer") {
+          await pc.setLocalDescription();
+          this.signal({ description: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+        }
+      } else if (candidate !== undefined) {
+        try {
+          await pc.addIceCandidate(candidate);
+        } catch (error) {
+          if (!this.ignoreOffer) console.warn("candidate", error);
+        }
+      }
+    } catch (error) {
+      console.warn("signal", error);
+    }
+  }
+
+  stateChanged(pc) {
+    if (this.pc !== pc) return;
+    const state = pc.connectionState;
+    this.onState(state);
+    clearTimeout(this.disconnectTimer);
+    if (state === "failed") {
+      this.restartIce();
+    } else if (state === "disconnected") {
+      // Often a blip; if it lasts, look for a new path (a new network, a new address).
+      this.disconnectTimer = setTimeout(() => {
+        if (this.pc === pc && pc.connectionState === "disconnected") this.restartIce();
+      }, DISCONNECTED_GRACE_MS);
+    }
+  }
+
+  restartIce() {
+    if (this.pc && this.pc.signalingState !== "closed") this.pc.restartIce();
+  }
+
+  get state() {
+    return this.pc ? this.pc.connectionState : "new";
+  }
+
+  transceiverOf(kind) {
+    if (!this.pc) return null;
+    return this.pc.getTransceivers().find((t) => !t.stopped && t.receiver.track && t.receiver.track.kind === kind && t.sender) || null;
+  }
+
+  // Put a track (or nothing) on the sender of its kind: mute, camera off/on, screen share, another device.
+  async setTrack(kind, track, stream) {
+    if (!this.pc) return;
+    const transceiver = this.transceiverOf(kind);
+    if (transceiver) {
+      await transceiver.sender.replaceTrack(track);
+      if (track && transceiver.direction === "recvonly") transceiver.direction = "sendrecv"; // renegotiates
+    } else if (track) {
+      this.pc.addTrack(track, stream);
+    }
+  }
+
+  // Audio-only fallback when the network cannot carry video: measured from the sender's own stats.
+  async watchBandwidth(pc) {
+    if (this.pc !== pc || pc.connectionState !== "connected") return;
+    let available = null;
+    let limited = false;
+    try {
+      const stats = await pc.getStats();
+      stats.forEach((report) => {
+        if (report.type === "candidate-pair" && report.nominated && report.availableOutgoingBitrate !== undefined) {
+          available = report.availableOutgoingBitrate;
+        }
+        if (report.type === "outbound-rtp" && report.kind === "video" && report.qualityLimitationReason === "bandwidth") {
+          limited = true;
+        }
+      });
+    } catch (error) {
+      return;
+    }
+    this.weakSamples = limited && available !== null && available < WEAK_BITRATE ? this.weakSamples + 1 : 0;
+    if (this.weakSamples === WEAK_SAMPLES) this.onWeak();
+  }
+
+  close() {
+    clearTimeout(this.disconnectTimer);
+    clearInterval(this.statsTimer);
+    if (this.pc) {
+      const pc = this.pc;
+      this.pc = null;
+      pc.close();
+    }
+    this.peerSession = null;
+    this.weakSamples = 0;
+  }
+}
