@@ -79,3 +79,13 @@ def extension_offer_for(enrollment, *, now: datetime | None = None) -> Extension
     return ExtensionOffer(lesson_pass=latest, product=product, remaining=free_credits(latest) + reserved)
 
 
+
+
+def free_lesson_grants_for(student) -> QuerySet:
+    from billing.models import FreeLessonGrant
+
+    return (
+        FreeLessonGrant.objects.filter(student=student)
+        .select_related("promo_code", "lesson_pass__enrollment__language")
+        .order_by("-created_at", "-pk")[:50]
+    )

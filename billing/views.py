@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from billing.forms import CheckoutForm, ProductForm
 from billing.models import Payment, Product
-from billing.payments import UnknownCheckout, payment_start, payment_sync, webhook_handle
+from billing.payments import UnknownCheckout, payment_setup_missing, payment_start, payment_sync, webhook_handle
 from billing.permissions import get_pass_for_user, get_payment_for_student
 from billing.providers.base import InvalidWebhook, ProviderError
 from billing.selectors import (
     extension_offer_for,
+    free_lesson_grants_for,
     ledger_for_pass,
     pass_remaining,
     passes_for_student,
@@ -48,6 +49,7 @@ def student_payments(request):
         "enrollments": enrollments,
         "passes": passes,
         "payments": payments_for_student(request.user)[:20],
+        "not_connected": payment_setup_missing(request.tenant),
     }
     return render(request, "billing/student_payments.html", context)
 
@@ -147,13 +149,13 @@ def stripe_webhook(request):
 # Manager: lesson packages ---------------------------------------------------------------
 @role_required(Role.MANAGER, section="products")
 def manager_products(request):
-    products = Product.objects.select_related("language").order_by("position", "lessons", "pk")
+    products = Product.objects.filter(is_gift=False).select_related("language").order_by("position", "lessons", "pk")
     return render(request, "billing/manager_products.html", {"products": products})
 
 
 @role_required(Role.MANAGER, section="products")
 def manager_product_edit(request, pk=None):
-    product = get_object_or_404(Product, pk=pk) if pk else Product(currency=request.tenant.currency,
+    product = get_object_or_404(Product, pk=pk, is_gift=False) if pk else Product(currency=request.tenant.currency,
                                                                        validity_days=request.tenant.pass_validity_days)
     form = ProductForm(request.POST or None, instance=product)
     if request.method == "POST" and form.is_valid():
@@ -166,3 +168,84 @@ def manager_product_edit(request, pk=None):
     return render(request, "billing/manager_product_form.html", {"form": form, "product": product}, status=status)
 
 
+
+
+# Student: free lessons --------------------------------------------------------------------------
+@role_required(Role.STUDENT, section="free-lessons")
+def student_free_lessons(request):
+    from billing.forms import RedeemForm
+    from billing.free_lessons import RedeemRefused, promo_code_redeem, referral_link_for
+
+    form = RedeemForm(request.POST or None, student=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = promo_code_redeem(student=request.user, code=form.cleaned_data["code"],
+                                      enrollment=form.cleaned_data.get("enrollment"))
+        except RedeemRefused as refusal:
+            form.add_error("code", refusal.messages[0])
+        else:
+            messages.success(request, _free_lessons_message(grant))
+            return redirect("billing:student_free_lessons")
+    link = referral_link_for(request.user)
+    context = {
+        "form": form,
+        "grants": free_lesson_grants_for(request.user),
+        "enrollments": list(enrollments_for_student(request.user)),
+        "referral_url": request.build_absolute_uri(reverse("billing:referral_join", args=[link.code])),
+        "newcomer_lessons": request.tenant.referral_newcomer_lessons,
+        "referrer_lessons": request.tenant.referral_referrer_lessons,
+    }
+    return render(request, "billing/student_free_lessons.html", context, status=422 if form.errors else 200)
+
+
+def _free_lessons_message(grant) -> str:
+    if grant.lesson_pass_id:
+        text = ngettext("%(count)s free lesson added to your pass.", "%(count)s free lessons added to your pass.",
+                        grant.lessons)
+    else:
+        text = ngettext(
+            "%(count)s free lesson is yours. It goes on a pass as soon as you study a language with us.",
+            "%(count)s free lessons are yours. They go on a pass as soon as you study a language with us.",
+            grant.lessons,
+        )
+    return text % {"count": grant.lessons}
+
+
+@role_required(Role.STUDENT, section="free-lessons")
+@require_POST
+def student_grant_place(request, pk):
+    from billing.forms import PlaceGrantForm
+    from billing.free_lessons import grant_place
+    from billing.models import FreeLessonGrant
+
+    grant = get_object_or_404(FreeLessonGrant, pk=pk, student=request.user)
+    form = PlaceGrantForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    enrollment = get_object_or_404(request.user.enrollments, pk=form.cleaned_data["enrollment"], is_active=True)
+    grant_place(grant=grant, enrollment=enrollment, by=request.user)
+    grant.refresh_from_db()
+    messages.success(request, _free_lessons_message(grant))
+    return redirect("billing:student_free_lessons")
+
+
+def referral_join(request, code):
+    """A friend's link: remember it for the signup that follows (allauth's "signed up" reads it)."""
+    from billing.free_lessons import REFERRAL_SESSION_KEY
+    from billing.models import ReferralLink
+
+    link = ReferralLink.objects.filter(code=code).first()
+    if request.user.is_authenticated:
+        messages.info(request, _("You already have an account here: invitations are for people new to the "
+                                 "school."))
+        return redirect("areas:me")
+    if link is None:
+        messages.error(request, _("This invitation link is not valid. You can still sign up."))
+        return redirect("account_signup")
+    request.session[REFERRAL_SESSION_KEY] = code
+    lessons = request.tenant.referral_newcomer_lessons
+    if lessons:
+        waiting = ngettext("Sign up: %(count)s free lesson is waiting for you.",
+                           "Sign up: %(count)s free lessons are waiting for you.", lessons)
+        messages.info(request, waiting % {"count": lessons})
+    return redirect("account_signup")

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", platform.landing, name="landing"),
     path("signup/", platform.signup, name="signup"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shared_apps.tenants.urls_webhooks")),
     path("admin/", platform_admin_site.urls),
 ]
