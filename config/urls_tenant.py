@@ -7,6 +7,7 @@ from tenant_apps.website import views as website
 
 urlpatterns = [
     path("", website.home, name="home"),
+    path("", include("tenant_apps.website.urls")),
     path("", include("billing.urls")),
     path("", include("tenant_apps.scheduling.urls_lessons")),
     path("", include("tenant_apps.scheduling.urls_setup")),

@@ -55,6 +55,7 @@ AREAS: dict[str, list[Section]] = {
         Section("free-lessons", _("Free lessons"), ready=True),
         Section("report", _("Report"), ready=True),
         Section("payment-account", _("Payment account"), ready=True),
+        Section("funnel", _("Trial funnel"), ready=True),
         Section("settings", _("School settings"), ready=True),
     ],
 }
@@ -77,6 +78,7 @@ _OWN_PAGES = {
     (Role.MANAGER, "staff"): "areas:manager_staff",
     (Role.MANAGER, "students"): "areas:manager_students",
     (Role.MANAGER, "settings"): "areas:manager_settings",
+    (Role.MANAGER, "funnel"): "areas:manager_funnel",
     (Role.MANAGER, "products"): "billing:manager_products",
     (Role.MANAGER, "payments"): "billing:manager_payments",
     (Role.MANAGER, "free-lessons"): "billing:manager_promo_codes",

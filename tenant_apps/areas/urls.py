@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tenant_apps.areas import views
+from tenant_apps.areas import views, views_methodologist
 
 app_name = "areas"
 urlpatterns = [
@@ -11,9 +11,13 @@ urlpatterns = [
     path("teacher/", views.teacher_dashboard, name="teacher"),
     path("teacher/students/", views.teacher_students, name="teacher_students"),
     path("teacher/<slug:slug>/", views.teacher_section, name="teacher_section"),
-    path("methodologist/", views.methodologist_trials, name="methodologist"),
+    path("methodologist/", views_methodologist.methodologist_trials, name="methodologist"),
+    path("methodologist/trials/<int:pk>/", views_methodologist.trial_detail, name="methodologist_trial"),
+    path("methodologist/enrollments/<int:pk>/teacher/", views_methodologist.assign_teacher,
+         name="methodologist_assign"),
     path("manager/", views.manager_overview, name="manager"),
     path("manager/staff/", views.manager_staff, name="manager_staff"),
     path("manager/students/", views.manager_students, name="manager_students"),
+    path("manager/funnel/", views_methodologist.manager_funnel, name="manager_funnel"),
     path("manager/settings/", views.manager_settings, name="manager_settings"),
 ]

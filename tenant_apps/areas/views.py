@@ -14,7 +14,6 @@ from tenant_apps.accounts.models import Role, User
 from tenant_apps.areas.navigation import AREA_TITLES, find_section, navigation
 from tenant_apps.areas.permissions import (
     manager_required,
-    methodologist_required,
     role_required,
     student_required,
     teacher_required,
@@ -59,7 +58,10 @@ def student_dashboard(request):
 
     enrollments = list(enrollments_for_student(request.user))
     offers = [offer for offer in (extension_offer_for(e) for e in enrollments) if offer is not None]
-    context = {"enrollments": enrollments, "offers": offers}
+    from tenant_apps.website.selectors import next_steps_for_student
+
+    next_step = next_steps_for_student(request.user, now=timezone.now())
+    context = {"enrollments": enrollments, "offers": offers, "next_step": next_step}
     return _render(request, Role.STUDENT, "dashboard", "areas/student_dashboard.html", context)
 
 
@@ -86,19 +88,6 @@ def teacher_students(request):
 @teacher_required
 def teacher_section(request, slug):
     return coming_soon(request, Role.TEACHER, slug)
-
-
-# Methodologist ---------------------------------------------------------------------------
-@methodologist_required
-def methodologist_trials(request):
-    from tenant_apps.learning.models import Enrollment
-
-    awaiting = (
-        Enrollment.objects.filter(is_active=True, teacher__isnull=True)
-        .select_related("student", "language", "level")
-        .order_by("created_at")
-    )
-    return _render(request, Role.METHODOLOGIST, "trials", "areas/methodologist_trials.html", {"awaiting": awaiting})
 
 
 # Manager ---------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ class TeacherProfileAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__email", "user__full_name", "bio"]
     autocomplete_fields = ["user"]
-    filter_horizontal = ["languages"]
+    filter_horizontal = ["languages", "levels"]
     readonly_fields = ["updated_at"]
     # A link typed without a scheme is a web link; Django 6 makes https the default anyway.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

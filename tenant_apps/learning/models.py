@@ -77,6 +77,10 @@ class TeacherProfile(models.Model):
     languages = models.ManyToManyField(
         Language, blank=True, related_name="teacher_profiles", verbose_name=_("languages taught")
     )
+    levels = models.ManyToManyField(
+        "Level", blank=True, related_name="teacher_profiles", verbose_name=_("levels taught"),
+        help_text=_("Empty: every level of the teacher's languages."),
+    )
     is_native_speaker = models.BooleanField(_("native speaker"), default=False)
     bio = models.TextField(_("about the teacher"), blank=True)
     # The file's type and size are checked by the upload form: the model stays permissive so
