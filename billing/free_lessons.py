@@ -73,7 +73,7 @@ def grant_place(*, grant: FreeLessonGrant, enrollment, by=None, now: datetime | 
     Placing twice places once (the grant row is locked and remembers its pass).
     """
     now = now or timezone.now()
-    grant = FreeLessonGrant.objects.select_for_update().select_related("promo_code").get(pk=grant.pk)
+    grant = FreeLessonGrant.objects.select_for_update(of=("self",)).select_related("promo_code").get(pk=grant.pk)
     if grant.lesson_pass_id is not None:
         return grant.lesson_pass
     if enrollment.student_id != grant.student_id:
@@ -103,7 +103,7 @@ def _place_if_obvious(grant: FreeLessonGrant, *, enrollment=None, now: datetime)
         active = list(grant.student.enrollments.filter(is_active=True)[:2])
         enrollment = active[0] if len(active) == 1 else None
     if enrollment is not None:
-        grant_place(grant=grant, enrollment=enrollment, now=now)
+        grant.lesson_pass = grant_place(grant=grant, enrollment=enrollment, now=now)
 
 
 def grants_place_on_paid_pass(*, lesson_pass: Pass, now: datetime) -> None:
