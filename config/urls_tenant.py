@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("tenant_apps.scheduling.urls_lessons")),
     path("", include("tenant_apps.scheduling.urls_setup")),
     path("", include("classroom.urls")),
+    path("", include("classroom.whiteboard.urls")),
     path("", include("tenant_apps.areas.urls")),
     path("accounts/", include("tenant_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),

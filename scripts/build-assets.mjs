@@ -1,9 +1,12 @@
 // Builds our front-end bundles from static/src into static/dist with esbuild (nothing loads from a CDN).
 // Each page-specific bundle is its own entry, so pages load only what they use.
+import { cpSync } from "node:fs";
+
 import * as esbuild from "esbuild";
 
 const entries = {
   app: "static/src/js/app.js",
+  board: "static/src/js/board/index.js",
   room: "static/src/js/classroom/room.js",
 };
 
@@ -15,4 +18,11 @@ await esbuild.build({
   target: "es2020",
   outdir: "static/dist",
   logLevel: "warning",
+  // Excalidraw ships development and production builds under these export conditions.
+  conditions: ["production"],
+  // The UI fonts its stylesheet names are copied next to the bundle.
+  loader: { ".woff2": "file" },
 });
+
+// Excalidraw's fonts, served from our static files (the board sets window.EXCALIDRAW_ASSET_PATH here).
+cpSync("node_modules/@excalidraw/excalidraw/dist/prod/fonts", "static/dist/excalidraw/fonts", { recursive: true });
