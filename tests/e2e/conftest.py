@@ -65,7 +65,8 @@ def running_server(django_db_blocker, **extra_env):
         **extra_env,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+         "--websocket-max-message-size", "16777216", "config.asgi:application"],
         cwd=ROOT,
         env=env,
     )
