@@ -8,6 +8,7 @@ const entries = {
   app: "static/src/js/app.js",
   board: "static/src/js/board/index.js",
   room: "static/src/js/classroom/room.js",
+  stage: "static/src/js/stage/index.js",
 };
 
 await esbuild.build({

@@ -253,6 +253,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "/media/"
 # Each school's uploads live under MEDIA_ROOT/<schema>/ and are served by a view.
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+# Lesson materials: PRIVATE_MEDIA_ROOT/<schema>/, outside MEDIA_ROOT, served only after an access check.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".data" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -24,11 +24,11 @@ AREAS: dict[str, list[Section]] = {
         Section("schedule", _("Schedule"), ready=True),
         Section("lessons", _("Lessons"), ready=True),
         Section("homework", _("Homework"), about=_("Assignments after each lesson, your rating and the backlog.")),
-        Section("dictionary", _("My dictionary"), about=_("Words from your lessons, with examples and audio.")),
+        Section("dictionary", _("My dictionary"), ready=True),
         Section("games", _("Vocabulary games"), about=_("Practise your words with flashcards and games.")),
         Section("notes", _("My notes"), about=_("Your own notes, kept with your lessons.")),
         Section("free-lessons", _("Free lessons"), ready=True),
-        Section("lesson-plan", _("Lesson plan"), about=_("The topics of your next lessons.")),
+        Section("lesson-plan", _("Lesson plan"), ready=True),
         Section("payments", _("Payments"), ready=True),
     ],
     Role.TEACHER: [
@@ -36,7 +36,7 @@ AREAS: dict[str, list[Section]] = {
         Section("schedule", _("Schedule"), ready=True),
         Section("lessons", _("Lessons"), ready=True),
         Section("students", _("Students"), ready=True),
-        Section("materials", _("Materials"), about=_("The library of courses, lessons and extra materials.")),
+        Section("materials", _("Materials"), ready=True),
         Section("assignments", _("Assignments"), about=_("Interactive self-checking worksheets.")),
         Section("links", _("Links"), about=_("Useful links for your lessons.")),
         Section("files", _("Files"), about=_("Images and documents for your lessons.")),
@@ -91,6 +91,9 @@ _OWN_PAGES = {
     (Role.STUDENT, "schedule"): "lessons:student_schedule",
     (Role.TEACHER, "lessons"): "lessons:teacher",
     (Role.TEACHER, "schedule"): "lessons:teacher_schedule",
+    (Role.TEACHER, "materials"): "materials:teacher",
+    (Role.STUDENT, "dictionary"): "vocabulary:student_dictionary",
+    (Role.STUDENT, "lesson-plan"): "materials:student_topics",
 }
 
 

@@ -68,9 +68,10 @@ function startRoom(root) {
   // -- What the person sees -------------------------------------------------------------------
   function showState(state) {
     let shown = state;
-    if (!navigator.onLine) shown = "offline";
-    else if (!me.joined) shown = "new";
+    if (!me.joined) shown = "new";
     else if (!call.pc) shown = "waiting";
+    // navigator.onLine only guesses from the interfaces; a connected call is proof enough.
+    else if (state !== "connected" && !navigator.onLine) shown = "offline";
     ui.state.dataset.callState = shown;
     ui.state.textContent = strings.state[shown] || strings.state.connecting;
   }

@@ -1,0 +1,11 @@
+"""The stage's HTTP endpoints in the room (its socket is in config/routing.py)."""
+
+from django.urls import path
+
+from classroom import stage_views
+
+app_name = "stage"
+urlpatterns = [
+    path("lessons/<int:lesson_id>/stage/items/", stage_views.room_item_new, name="item_new"),
+    path("lessons/<int:lesson_id>/stage/words/", stage_views.room_word_new, name="word_new"),
+]

@@ -1,0 +1,86 @@
+"""The room's HTTP side of the stage: the teacher adds an item mid-lesson; either side adds a word.
+
+Both answer JSON for the room's script. The lesson's two people only (404 for anyone else, the same
+answer as for a lesson that does not exist); adding an item is the teacher's (403 for the student).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.http import Http404, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from classroom.access import lesson_for_seat
+from classroom.stage import stage_announce
+from tenant_apps.materials.forms import ItemForm
+from tenant_apps.materials.models import LessonPlan
+from tenant_apps.materials.selectors import item_payload
+from tenant_apps.materials.services import plan_create
+from tenant_apps.materials.views import add_item_from_form
+from tenant_apps.vocabulary.forms import WordForm
+from tenant_apps.vocabulary.services import word_add
+
+
+def _seat_or_404(user, lesson_id):
+    seat = lesson_for_seat(user, lesson_id)
+    if seat is None:
+        raise Http404
+    return seat
+
+
+def _errors(form) -> JsonResponse:
+    return JsonResponse({"errors": {field: [str(error) for error in errors] for field, errors in form.errors.items()}},
+                        status=422)
+
+
+@login_required
+@require_POST
+def room_item_new(request, lesson_id):
+    """Upload or link a new item into the lesson's plan; the teacher's page then shows it at once."""
+    seat = _seat_or_404(request.user, lesson_id)
+    if not seat.is_leader:
+        raise PermissionDenied
+    form = ItemForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _errors(form)
+    plan = _room_plan(request, seat)
+    item = add_item_from_form(form, plan, request.user)
+    if item is None:
+        return _errors(form)
+    html = render_to_string("materials/_room_item.html", {"item": item, "plan": plan}, request=request)
+    return JsonResponse({"item": item_payload(item), "html": html, "plan": plan.pk}, status=201)
+
+
+def _room_plan(request, seat) -> LessonPlan:
+    """The plan the panel shows, else the lesson's first plan, else a new one for the lesson."""
+    plans = LessonPlan.objects.filter(lesson=seat.lesson)
+    plan_id = request.POST.get("plan", "")
+    plan = plans.filter(pk=int(plan_id)).first() if plan_id.isdigit() else None
+    plan = plan or plans.order_by("pk").first()
+    if plan is None:
+        plan = plan_create(owner=request.user, lesson=seat.lesson, title=_("Lesson plan"))
+    return plan
+
+
+@login_required
+@require_POST
+def room_word_new(request, lesson_id):
+    """Either of the two adds a word to the student's dictionary; both rooms' lists show it at once."""
+    seat = _seat_or_404(request.user, lesson_id)
+    form = WordForm(request.POST)
+    if not form.is_valid():
+        return _errors(form)
+    with transaction.atomic():
+        word = word_add(lesson=seat.lesson, by=request.user, **form.cleaned_data)
+        payload = word_payload(word)
+        schema_name = connection.schema_name
+        transaction.on_commit(lambda: stage_announce(
+            schema_name=schema_name, lesson_id=seat.lesson.pk, event={"type": "stage.word", "word": payload}
+        ))
+    return JsonResponse({"word": payload}, status=201)
+
+
+def word_payload(word) -> dict:
+    return {"id": word.pk, "word": word.word, "translation": word.translation, "example": word.example}

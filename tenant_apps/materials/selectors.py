@@ -1,0 +1,97 @@
+"""Reads for lesson plans: the teacher's shelf, a lesson's plans for the room, the student's topics, the stage."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from tenant_apps.materials.models import LessonPlan, PlanItem, Stage
+from tenant_apps.scheduling.models import Lesson
+
+PLANNING_AHEAD = timedelta(weeks=4)
+TOPICS_AHEAD = timedelta(weeks=6)
+
+
+def upcoming_lessons_with_plans(teacher, *, now=None):
+    """The teacher's scheduled lessons of the next four weeks, each with its plans (titles and counts)."""
+    now = now or timezone.now()
+    plans = LessonPlan.objects.annotate(item_count=Count("items")).order_by("pk")
+    return (
+        Lesson.objects.filter(teacher=teacher, status=Lesson.Status.SCHEDULED,
+                              ends_at__gt=now, starts_at__lt=now + PLANNING_AHEAD)
+        .select_related("student", "enrollment__language")
+        .prefetch_related(Prefetch("plans", queryset=plans))
+        .order_by("starts_at")
+    )
+
+
+def templates_shelf():
+    """Every template of the school (teachers share them), newest first, with their item counts."""
+    return (
+        LessonPlan.objects.filter(lesson__isnull=True)
+        .select_related("owner").annotate(item_count=Count("items")).order_by("title", "pk")
+    )
+
+
+def plans_for_lesson(lesson_id: int):
+    """A lesson's plans with their items, in order: the room's side panel."""
+    return (
+        LessonPlan.objects.filter(lesson_id=lesson_id)
+        .prefetch_related(Prefetch("items", queryset=PlanItem.objects.order_by("position")))
+        .order_by("pk")
+    )
+
+
+def shared_topics_for_student(student, *, now=None):
+    """The student's next lessons with the topics their teachers chose to share."""
+    now = now or timezone.now()
+    shared = LessonPlan.objects.filter(topic_shared=True).exclude(topic="").order_by("pk")
+    return (
+        Lesson.objects.filter(student=student, status=Lesson.Status.SCHEDULED,
+                              ends_at__gt=now, starts_at__lt=now + TOPICS_AHEAD)
+        .filter(Q(plans__topic_shared=True) & ~Q(plans__topic=""))
+        .distinct()
+        .select_related("teacher", "enrollment__language")
+        .prefetch_related(Prefetch("plans", queryset=shared, to_attr="shared_plans"))
+        .order_by("starts_at")
+    )
+
+
+# The stage -----------------------------------------------------------------------------------------------
+def item_payload(item: PlanItem) -> dict:
+    """What the room's browsers need to show an item (never a storage path: URLs to the checking view)."""
+    payload = {"id": item.pk, "kind": item.kind, "title": item.title, "plan": item.plan_id}
+    if item.kind == PlanItem.Kind.TEXT:
+        payload["html"] = item.text
+    if item.file:
+        payload["src"] = reverse("materials:item_file", args=[item.pk])
+        payload["content_type"] = item.content_type
+    elif item.url:
+        payload["src"] = item.url
+    if item.kind == PlanItem.Kind.IMAGE:
+        payload.update(width=item.width, height=item.height)
+    if item.pages:
+        payload["pages"] = [
+            {"src": reverse("materials:item_page", args=[item.pk, number]), "width": page["width"],
+             "height": page["height"]}
+            for number, page in enumerate(item.pages, start=1)
+        ]
+    return payload
+
+
+def stage_state(lesson_id: int, *, now=None) -> dict:
+    """The stage as a late joiner must see it: the item, the page, and where the audio or video is now."""
+    stage = Stage.objects.select_related("item").filter(lesson_id=lesson_id).first()
+    if stage is None or stage.item is None:
+        return {"item": None}
+    return stage_payload(stage, now=now)
+
+
+def stage_payload(stage: Stage, *, now=None) -> dict:
+    now = now or timezone.now()
+    position = stage.position
+    if stage.playing and stage.media_at is not None:
+        position += max(0.0, (now - stage.media_at).total_seconds())
+    return {"item": item_payload(stage.item), "page": stage.page, "playing": stage.playing,
+            "position": round(position, 3)}

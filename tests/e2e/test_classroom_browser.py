@@ -1,0 +1,275 @@
+"""Two real browsers in one lesson room: the teacher and the student see and hear each other.
+
+Chromium's fake camera and microphone feed the call; all media stays on loopback: an init script
+drops every ICE candidate whose address is not 127.0.0.1 (both ways), and the test checks that the
+selected candidate pair is 127.0.0.1 on both ends. The lesson is committed (the server is another
+process) and removed again afterwards.
+"""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from tests.classroom.conftest import make_paid_lesson, remove_lessons_of
+from tests.classroom.netns import loopback_chromium
+from tests.e2e.conftest import AXE_SCRIPT, CHROMIUM_ARGS, has_horizontal_scroll
+
+pytestmark = [pytest.mark.browser, pytest.mark.committed]
+
+MEDIA_ARGS = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+# Test-only instrumentation: keep every RTCPeerConnection in window.__pcs (for getStats) and drop
+# every ICE candidate that is not on 127.0.0.1, outgoing (the icecandidate event) and incoming.
+LOOPBACK_ONLY = """
+(() => {
+  const Native = window.RTCPeerConnection;
+  const onLoopback = (c) => !c || !c.candidate || c.candidate.split(" ")[4] === "127.0.0.1";
+  window.__pcs = [];
+  window.__dropped = 0;
+  const keep = (event) => {
+    if (onLoopback(event.candidate)) return true;
+    window.__dropped += 1;
+    return false;
+  };
+  class LoopbackPeerConnection extends Native {
+    constructor(config) {
+      super({ ...(config || {}), iceServers: [] });
+      window.__pcs.push(this);
+    }
+    addEventListener(type, listener, options) {
+      if (type !== "icecandidate") return super.addEventListener(type, listener, options);
+      return super.addEventListener(type, (event) => { if (keep(event)) listener.call(this, event); }, options);
+    }
+    set onicecandidate(listener) {
+      super.onicecandidate = listener && ((event) => { if (keep(event)) listener.call(this, event); });
+    }
+    get onicecandidate() { return super.onicecandidate; }
+    addIceCandidate(candidate, ...rest) {
+      if (candidate && !onLoopback(candidate)) { window.__dropped += 1; return Promise.resolve(); }
+      return super.addIceCandidate(candidate, ...rest);
+    }
+  }
+  window.RTCPeerConnection = LoopbackPeerConnection;
+})();
+"""
+
+# The newest connection's figures: decoded video frames and the selected pair's two addresses.
+CALL_STATS = """
+async () => {
+  const pc = window.__pcs[window.__pcs.length - 1];
+  if (!pc) return null;
+  const stats = await pc.getStats();
+  let frames = 0, pairId = null;
+  const byId = new Map();
+  const remoteAddresses = [];
+  stats.forEach((r) => {
+    byId.set(r.id, r);
+    if (r.type === "inbound-rtp" && r.kind === "video") frames += r.framesDecoded || 0;
+    if (r.type === "transport" && r.selectedCandidatePairId) pairId = r.selectedCandidatePairId;
+    if (r.type === "remote-candidate") remoteAddresses.push(r.address || r.ip);
+  });
+  const pair = pairId && byId.get(pairId);
+  const end = (id) => {
+    const c = id && byId.get(id);
+    return c ? { address: c.address || c.ip || "", port: c.port, type: c.candidateType } : null;
+  };
+  return {
+    count: window.__pcs.length, state: pc.connectionState, frames,
+    local: pair ? end(pair.localCandidateId) : null, remote: pair ? end(pair.remoteCandidateId) : null,
+    remoteAddresses,
+  };
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def media_browser(server):
+    """One Chromium for this module: a fake camera and microphone, and only the loopback interface to see.
+
+    It runs in a network namespace of its own (tests/classroom/netns.py), so it cannot gather a
+    candidate on the machine's network address at all; the init script and the assertions check it.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with loopback_chromium(server.port) as launcher, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=launcher, args=CHROMIUM_ARGS + MEDIA_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def lesson(committed_cast):
+    """Alpha's student and teacher, a lesson that started 5 minutes ago (so the teacher may mark it)."""
+    alpha = committed_cast.a
+    with schema_context(alpha.school.schema_name):
+        made = make_paid_lesson(alpha, starts_in=-timedelta(minutes=5))
+    connection.set_schema_to_public()
+    try:
+        yield made
+    finally:
+        with schema_context(alpha.school.schema_name):
+            remove_lessons_of([made.enrollment_id])
+        connection.set_schema_to_public()
+
+
+@pytest.fixture
+def sessions(committed_cast):
+    """`sessions(user)`: a committed login session key in alpha (removed afterwards)."""
+    alpha = committed_cast.a
+    made = []
+
+    def login(user) -> str:
+        with schema_context(alpha.school.schema_name):
+            session = SessionStore()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.save()
+        made.append(session.session_key)
+        return session.session_key
+
+    yield login
+    with schema_context(alpha.school.schema_name):
+        Session.objects.filter(session_key__in=made).delete()
+    connection.set_schema_to_public()
+
+
+def open_room(browser, server, host, session_key, lesson, **context_options):
+    context = browser.new_context(locale="en-US", timezone_id="Europe/Moscow", **context_options)
+    context.add_cookies([{"name": "sessionid", "value": session_key, "url": server.url(host, "/")}])
+    context.add_init_script(LOOPBACK_ONLY)
+    page = context.new_page()
+    page.goto(server.url(host, f"/lessons/{lesson.pk}/room/"))
+    return context, page
+
+
+def wait_for(page, predicate, timeout=15.0, every=0.1):
+    """Poll the call's figures until `predicate(stats)` holds (wait_for_function cannot await getStats)."""
+    deadline = time.monotonic() + timeout
+    stats = None
+    while time.monotonic() < deadline:
+        stats = page.evaluate(CALL_STATS)
+        if stats and predicate(stats):
+            return stats
+        time.sleep(every)
+    raise AssertionError(f"not reached in {timeout}s: {stats}")
+
+
+def room_axe_violations(page) -> list[dict]:
+    """axe on the room, less the board: Excalidraw's own widgets are the whiteboard's to check."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "() => axe.run({exclude: [['.room-board']]}, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
+
+
+def assert_loopback_pair(one: dict, other: dict) -> None:
+    """Each side's selected pair runs from its own 127.0.0.1 to the other side's 127.0.0.1.
+
+    A remote candidate first learned from a connectivity check (peer-reflexive) has its address
+    hidden by Chromium's getStats; its port is the other side's local port, which is on 127.0.0.1.
+    """
+    for near, far in ((one, other), (other, one)):
+        assert near["local"]["address"] == "127.0.0.1", near
+        assert near["remote"]["port"] == far["local"]["port"], (near, far)
+        assert near["remote"]["address"] in ("127.0.0.1", "") and near["remote"]["type"] in ("host", "prflx")
+        assert set(near["remoteAddresses"]) <= {"127.0.0.1", ""}
+
+
+def test_teacher_and_student_see_each_other_over_loopback_chat_recover_from_a_reload_and_end_the_lesson(
+    server, media_browser, committed_cast, lesson, sessions
+):
+    alpha = committed_cast.a
+    teacher_context, teacher = open_room(media_browser, server, alpha.host, sessions(alpha.teacher), lesson)
+    student_context, student = open_room(media_browser, server, alpha.host, sessions(alpha.student), lesson)
+    try:
+        # The device check: the camera preview plays and the microphone meter is there.
+        for page in (teacher, student):
+            page.wait_for_function("document.querySelector('[data-preview]').videoWidth > 0")
+            assert page.get_by_label("Microphone level").is_visible()
+            assert page.get_by_label("Camera").locator("option").count() >= 1
+        assert student.locator("[data-presence-text]").inner_text() == (
+            "Tom Teacher is checking their camera and microphone")
+
+        teacher.get_by_role("button", name="Join the lesson").click()
+        student.get_by_role("button", name="Join the lesson").click()
+
+        for page in (teacher, student):
+            page.wait_for_selector('[data-call-state="connected"]', timeout=15000)
+        assert teacher.locator("[data-presence-text]").inner_text() == "Sam Student is in the call"
+        teacher_stats, student_stats = (wait_for(page, lambda s: s["frames"] >= 30) for page in (teacher, student))
+        assert_loopback_pair(teacher_stats, student_stats)
+        assert room_axe_violations(teacher) == []
+
+        # Chat beside the call, links clickable, kept with the lesson.
+        student.get_by_role("textbox", name="Message").fill("Here is my essay: https://example.com/essay")
+        student.get_by_role("textbox", name="Message").press("Enter")
+        link = teacher.locator(".chat-lines").get_by_role("link", name="https://example.com/essay")
+        link.wait_for()
+        assert link.get_attribute("href") == "https://example.com/essay"
+        assert student.locator(".chat-mine .chat-text").inner_text() == "Here is my essay: https://example.com/essay"
+
+        # Mute and camera off show on the other side.
+        student.get_by_role("button", name="Mute").click()
+        teacher.wait_for_function(
+            "document.querySelector('[data-peer-flags]').textContent.includes('muted the microphone')")
+        student.get_by_role("button", name="Unmute").click()
+
+        # The student reloads: back in the call by itself (no device check), the teacher sees new frames.
+        connections_before = teacher.evaluate("window.__pcs.length")
+        reloaded_at = time.monotonic()
+        student.reload()
+        student.wait_for_selector('[data-call-state="connected"]', timeout=5000)
+        wait_for(teacher, lambda s: s["count"] > connections_before and s["state"] == "connected", timeout=5)
+        assert time.monotonic() - reloaded_at < 5
+        after = wait_for(teacher, lambda s: s["frames"] >= 30)
+        assert_loopback_pair(after, wait_for(student, lambda s: s["frames"] >= 1))
+        assert student.locator(".chat-text").first.inner_text().startswith("Here is my essay")
+
+        # The teacher ends the lesson from the room and marks it held; both rooms close.
+        teacher.get_by_role("button", name="End the lesson").click()
+        teacher.get_by_label("The lesson was held").check()
+        teacher.get_by_role("button", name="End and mark the lesson").click()
+        for page in (teacher, student):
+            page.get_by_text("The lesson is over and marked as held.").wait_for()
+        assert student.locator("[data-call-state]").get_attribute("data-call-state") == "closed"
+    finally:
+        teacher_context.close()
+        student_context.close()
+
+    from tenant_apps.scheduling.models import Lesson
+
+    with schema_context(alpha.school.schema_name):
+        marked = Lesson.objects.get(pk=lesson.pk)
+        assert (marked.status, marked.marked_by_id) == (Lesson.Status.HELD, alpha.teacher.pk)
+    connection.set_schema_to_public()
+
+
+def test_the_room_fits_a_phone_and_passes_axe_before_joining(server, media_browser, committed_cast, lesson, sessions):
+    alpha = committed_cast.a
+    context, page = open_room(media_browser, server, alpha.host, sessions(alpha.student), lesson,
+                              viewport={"width": 375, "height": 812})
+    try:
+        page.wait_for_function("document.querySelector('[data-preview]').videoWidth > 0")
+        assert not has_horizontal_scroll(page)
+        assert room_axe_violations(page) == []
+        # On a phone the device check comes first, above the board.
+        lobby_top = page.locator("[data-lobby]").bounding_box()["y"]
+        board_top = page.locator(".room-board").bounding_box()["y"]
+        assert lobby_top < board_top
+    finally:
+        context.close()

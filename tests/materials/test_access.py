@@ -1,0 +1,87 @@
+"""A plan's files: the lesson's two people and the school's overseers get them; anyone else gets 404."""
+
+import pytest
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from tenant_apps.materials.services import item_add, plan_create
+from tests.materials.conftest import make_lesson, pdf_bytes, png_bytes, upload
+
+
+@pytest.fixture
+def picture(alpha, plan):
+    return item_add(plan=plan, by=alpha.teacher, kind="image", title="Cat", upload=upload("cat.png", png_bytes()))
+
+
+@pytest.mark.parametrize("who", ["teacher", "student", "manager", "methodologist"])
+def test_the_lessons_people_and_the_schools_overseers_get_a_pushed_file(client_for, alpha, picture, who):
+    response = client_for(alpha, getattr(alpha, who)).get(f"/materials/items/{picture.pk}/file/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("who", ["teacher2", "student2"])
+def test_a_non_participant_gets_404_for_a_pushed_file(client_for, alpha, picture, who):
+    assert client_for(alpha, getattr(alpha, who)).get(f"/materials/items/{picture.pk}/file/").status_code == 404
+
+
+def test_another_schools_user_gets_404_on_their_own_host_and_the_login_page_on_ours(client_for, cast, picture):
+    beta_student = client_for(cast.b, cast.b.student)
+    assert beta_student.get(f"/materials/items/{picture.pk}/file/").status_code == 404
+
+    on_alpha = Client(HTTP_HOST=cast.a.host)
+    on_alpha.cookies["sessionid"] = beta_student.cookies["sessionid"].value
+    response = on_alpha.get(f"/materials/items/{picture.pk}/file/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_same_item_number_in_another_school_serves_that_schools_own_file_only(client_for, cast, picture,
+                                                                                   private_media):
+    with schema_context(cast.b.school.schema_name):
+        beta_lesson = make_lesson(cast.b)
+        beta_plan = plan_create(owner=cast.b.teacher, lesson=beta_lesson, title="Beta")
+        beta_item = item_add(plan=beta_plan, by=cast.b.teacher, kind="image", title="Dog",
+                             upload=upload("dog.png", png_bytes(color=(0, 0, 255))))
+
+    body = b"".join(client_for(cast.b, cast.b.student).get(f"/materials/items/{beta_item.pk}/file/").streaming_content)
+
+    assert (private_media / "beta" / beta_item.file.name).read_bytes() == body
+    assert (private_media / "alpha" / picture.file.name).read_bytes() != body
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client_for, alpha, picture):
+    response = client_for(alpha).get(f"/materials/items/{picture.pk}/file/")
+
+    assert response.status_code == 302
+
+
+def test_the_public_media_view_cannot_reach_lesson_materials(client_for, alpha, picture):
+    assert client_for(alpha, alpha.student).get(f"/media/{picture.file.name}").status_code == 404
+
+
+def test_pdf_pages_are_served_to_the_student_and_refused_past_the_last_page(client_for, alpha, plan):
+    sheet = item_add(plan=plan, by=alpha.teacher, kind="pdf", title="Sheet", upload=upload("s.pdf", pdf_bytes(2)))
+    client = client_for(alpha, alpha.student)
+
+    assert client.get(f"/materials/items/{sheet.pk}/pages/2/").status_code == 200
+    assert client.get(f"/materials/items/{sheet.pk}/pages/3/").status_code == 404
+    assert client_for(alpha, alpha.student2).get(f"/materials/items/{sheet.pk}/pages/1/").status_code == 404
+
+
+def test_a_range_request_gets_just_those_bytes_for_seeking_in_a_video(client_for, alpha, picture):
+    response = client_for(alpha, alpha.student).get(f"/materials/items/{picture.pk}/file/", HTTP_RANGE="bytes=1-3")
+
+    assert response.status_code == 206
+    assert response["Content-Range"] == f"bytes 1-3/{picture.size}"
+    assert b"".join(response.streaming_content) == b"PNG"
+
+
+def test_templates_are_the_teachers_shelf_not_the_students(client_for, alpha):
+    template = plan_create(owner=alpha.teacher, title="English for beginners, lesson 10")
+    item = item_add(plan=template, by=alpha.teacher, kind="image", title="Cat", upload=upload("c.png", png_bytes()))
+
+    assert client_for(alpha, alpha.teacher2).get(f"/materials/items/{item.pk}/file/").status_code == 200
+    assert client_for(alpha, alpha.student).get(f"/materials/items/{item.pk}/file/").status_code == 404

@@ -1,0 +1,71 @@
+"""The stage and the plan panel inside the lesson room, and the teacher's upload mid-lesson."""
+
+from tenant_apps.materials.models import LessonPlan, PlanItem
+from tenant_apps.materials.services import item_add
+from tenant_apps.vocabulary.services import word_add
+from tests.materials.conftest import pdf_bytes, png_bytes, upload
+
+
+def test_the_teacher_uploads_a_pdf_mid_lesson_into_the_lessons_plan(client_for, alpha, lesson):
+    response = client_for(alpha, alpha.teacher).post(
+        f"/lessons/{lesson.pk}/stage/items/", {"kind": "pdf", "file": upload("new.pdf", pdf_bytes(2))}
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    item = PlanItem.objects.get(plan__lesson=lesson)
+    assert body["item"]["id"] == item.pk and len(body["item"]["pages"]) == 2
+    assert body["plan"] == item.plan_id and LessonPlan.objects.get(pk=body["plan"]).lesson == lesson
+    assert f'data-show-item="{item.pk}"' in body["html"]
+
+
+def test_a_mid_lesson_item_goes_into_the_plan_the_panel_shows(client_for, alpha, lesson, plan):
+    from tenant_apps.materials.services import plan_create
+
+    second = plan_create(owner=alpha.teacher, lesson=lesson, title="Second plan")
+
+    client_for(alpha, alpha.teacher).post(f"/lessons/{lesson.pk}/stage/items/",
+                                          {"kind": "text", "text": "New exercise", "plan": second.pk})
+
+    assert list(second.items.values_list("title", flat=True)) == ["New exercise"]
+    assert not plan.items.exists()
+
+
+def test_a_bad_mid_lesson_upload_answers_the_reason_and_adds_nothing(client_for, alpha, lesson):
+    response = client_for(alpha, alpha.teacher).post(
+        f"/lessons/{lesson.pk}/stage/items/", {"kind": "image", "file": upload("x.png", b"not an image")}
+    )
+
+    assert response.status_code == 422
+    assert "Upload one of: PNG, JPEG, GIF, WebP." in response.json()["errors"]["file"][0]
+    assert not PlanItem.objects.exists() and not LessonPlan.objects.exists()
+
+
+def test_only_the_lessons_teacher_uploads_mid_lesson(client_for, cast, alpha, lesson):
+    data = {"kind": "text", "text": "x"}
+    assert client_for(alpha, alpha.student).post(f"/lessons/{lesson.pk}/stage/items/", data).status_code == 403
+    assert client_for(alpha, alpha.teacher2).post(f"/lessons/{lesson.pk}/stage/items/", data).status_code == 404
+    assert client_for(alpha, alpha.manager).post(f"/lessons/{lesson.pk}/stage/items/", data).status_code == 404
+    assert client_for(cast.b, cast.b.teacher).post(f"/lessons/{lesson.pk}/stage/items/", data).status_code == 404
+    assert not PlanItem.objects.exists()
+
+
+def test_the_teachers_room_has_the_plan_panel_and_the_stage(client_for, alpha, lesson, plan):
+    item_add(plan=plan, by=alpha.teacher, kind="image", title="Cat", upload=upload("c.png", png_bytes()))
+    word_add(lesson=lesson, by=alpha.student, word="cat", translation="кошка")
+
+    page = client_for(alpha, alpha.teacher).get(f"/lessons/{lesson.pk}/room/").content.decode()
+
+    assert "data-plan-panel" in page and "Cat" in page and "Add a new item and show it" in page
+    assert f'data-socket="/ws/lessons/{lesson.pk}/stage/"' in page and 'data-leader="true"' in page
+    assert "<strong>cat</strong> — кошка" in page
+
+
+def test_the_students_room_has_the_stage_but_no_plan(client_for, alpha, lesson, plan):
+    item_add(plan=plan, by=alpha.teacher, kind="text", title="Secret answers", text="42")
+
+    page = client_for(alpha, alpha.student).get(f"/lessons/{lesson.pk}/room/").content.decode()
+
+    assert "data-stage" in page and "Add to the dictionary" in page
+    assert "data-plan-panel" not in page and "Secret answers" not in page
+    assert '<div class="room-plan"></div>' in page  # empty, so the layout hides the column
