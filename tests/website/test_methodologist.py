@@ -204,3 +204,15 @@ def test_the_trials_page_keeps_its_query_count_as_trials_pile_up(alpha, english,
 
     assert page.count("/room/") == 6
     assert TrialBooking.objects.count() == 6
+
+
+def test_the_trials_room_is_the_methodologists_and_the_students(alpha, english, free_slot, client_for):
+    booking = trial_book(language=english, starts_at=free_slot, goal="g", preferred_times=[], time_zone="UTC",
+                         email="ivy@example.com", full_name="Ivy Visitor").booking
+    Lesson.objects.filter(pk=booking.lesson_id).update(starts_at=timezone.now() + timedelta(minutes=5),
+                                                       ends_at=timezone.now() + timedelta(minutes=35))
+    url = f"/lessons/{booking.lesson_id}/room/"
+
+    assert client_for(alpha, alpha.methodologist).get(url).status_code == 200
+    assert client_for(alpha, booking.student).get(url).status_code == 200
+    assert client_for(alpha, alpha.teacher).get(url).status_code == 404

@@ -17,6 +17,7 @@ from tenant_apps.accounts.models import User
 from tenant_apps.accounts.services import user_create
 from tenant_apps.learning.demo import seed_learning
 from tenant_apps.scheduling.demo import seed_scale, seed_scheduling
+from tenant_apps.website.demo import seed_website
 
 DEMO_PASSWORD = "panda-demo-2026"
 DEMO_SUBDOMAIN = "panda"
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             seed_learning()
             seed_billing()
             seed_scheduling()
+            seed_website()
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Logins (password for all: {DEMO_PASSWORD}):"))
         self.stdout.write(f"  platform operator  {OPERATOR_EMAIL}  at http://localhost:8000/admin/")
         for email, _name, roles, _language in DEMO_CAST:
