@@ -16,8 +16,10 @@ closed, the browsers show "reconnecting", and the next join reloads the room fro
 import logging
 import time
 
+from channels.db import DatabaseSyncToAsync
 from django.conf import settings
 from django.utils import timezone
+from django_tenants.utils import schema_context
 from pycrdt import Decoder, Doc, YMessageType, YSyncMessageType, create_sync_message, create_update_message
 from pycrdt.websocket.django_channels_consumer import YjsConsumer
 
@@ -157,9 +159,11 @@ class BoardConsumer(YjsConsumer):
                 await self._reload(room)
                 return await self.refuse(refusal.code, refusal.message)
             try:
-                pending = await in_school_schema(self.scope)(store.append)(
-                    self.seat.lesson.pk, update, self.scope["user"].pk
-                )
+                if room.board is None:
+                    room.board = await self._in_pool(store.board_mark)(self.seat.lesson.pk)
+                board_id, compacted_through = room.board
+                row_id = await self._in_pool(store.append_to)(board_id, update, self.scope["user"].pk)
+                pending = row_id - compacted_through
             except Exception:  # noqa: BLE001 - not persisted, so not kept: the browser resends on reconnect
                 logger.exception("board %s: could not persist an update", self.room_name)
                 await self._reload(room)
@@ -181,7 +185,18 @@ class BoardConsumer(YjsConsumer):
                 return
         if pending >= store.COMPACT_AFTER:
             room.pending_rows = 0
+            room.board = None  # its compacted-through mark moves
             await self._compact()
+
+    def _in_pool(self, func):
+        """Run `func` in the school's schema on a pooled thread: rooms persist in parallel, not in one queue."""
+        schema_name = self.scope["tenant"].schema_name
+
+        def in_schema(*args):
+            with schema_context(schema_name):
+                return func(*args)
+
+        return DatabaseSyncToAsync(in_schema, thread_sensitive=False)
 
     async def _reload(self, room: rooms.Room) -> None:
         room.replace_doc(await self.make_ydoc())

@@ -28,6 +28,8 @@ class Room:
         self.lock = asyncio.Lock()
         self.members: set = set()
         self.pending_rows = 0
+        # The Board row, made on the first accepted update: (id, last compacted row id).
+        self.board: tuple[int, int] | None = None
 
     def replace_doc(self, doc: Doc) -> None:
         self.doc = doc

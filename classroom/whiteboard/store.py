@@ -21,7 +21,9 @@ def load_updates(lesson_id: int) -> list[bytes]:
     if board is None:
         return []
     parts = [bytes(board.state)] if board.state else []
-    rows = BoardUpdate.objects.filter(board_id=board.pk, pk__gt=board.compacted_through).order_by("pk")
+    # Every row still there: compaction deletes exactly the rows it folded in, so a row whose insert
+    # committed late (a lower id than rows already folded) is still read, never skipped.
+    rows = BoardUpdate.objects.filter(board_id=board.pk).order_by("pk")
     parts.extend(bytes(data) for data in rows.values_list("data", flat=True))
     return parts
 
@@ -45,6 +47,17 @@ def append(lesson_id: int, update: bytes, author_id: int | None) -> int:
     return row.pk - board.compacted_through
 
 
+def append_to(board_id: int, update: bytes, author_id: int | None) -> int:
+    """`append` for a board whose id the caller knows (one INSERT); returns the new row's id."""
+    return BoardUpdate.objects.create(board_id=board_id, data=update, author_id=author_id).pk
+
+
+def board_mark(lesson_id: int) -> tuple[int, int]:
+    """(board id, last compacted row id) of the lesson's board, made on first use."""
+    board = board_for(lesson_id)
+    return board.pk, board.compacted_through
+
+
 def compact(lesson_id: int) -> None:
     """Fold every persisted update into `Board.state` and delete the folded rows, in one transaction.
 
@@ -56,11 +69,7 @@ def compact(lesson_id: int) -> None:
         board = Board.objects.select_for_update().filter(lesson_id=lesson_id).first()
         if board is None:
             return
-        rows = list(
-            BoardUpdate.objects.filter(board=board, pk__gt=board.compacted_through)
-            .order_by("pk")
-            .values_list("pk", "data")
-        )
+        rows = list(BoardUpdate.objects.filter(board=board).order_by("pk").values_list("pk", "data"))
         if not rows:
             return
         doc = Doc()
@@ -69,7 +78,7 @@ def compact(lesson_id: int) -> None:
         for _pk, data in rows:
             doc.apply_update(bytes(data))
         board.state = doc.get_update()
-        board.compacted_through = rows[-1][0]
+        board.compacted_through = max(board.compacted_through, rows[-1][0])
         board.page_count, board.element_count = schema.counts(doc)
         board.save(update_fields=["state", "compacted_through", "page_count", "element_count", "updated_at"])
-        BoardUpdate.objects.filter(board=board, pk__lte=board.compacted_through).delete()
+        BoardUpdate.objects.filter(pk__in=[pk for pk, _data in rows]).delete()

@@ -354,3 +354,27 @@ def test_too_many_messages_too_fast_are_refused(committed_cast, lessons, login, 
 
     assert async_to_sync(body)() == 4429
     assert rows(a, lesson) == 4
+
+
+def test_compaction_keeps_a_row_that_committed_after_it_with_a_lower_id(committed_cast, lessons):
+    """Rows get ids when inserted but become visible when committed: a late commit must not be skipped."""
+    a = committed_cast.a
+    lesson = lessons()
+    client = Doc()
+    elements = client.get("elements", type=Map)
+    with schema_context(a.school.schema_name):
+        updates = []
+        for key in ("one", "two", "late"):
+            before = client.get_state()
+            elements[key] = element(key)
+            updates.append(client.get_update(before))
+        store.append(lesson.pk, updates[0], None)
+        store.append(lesson.pk, updates[1], None)
+        store.compact(lesson.pk)
+        board = Board.objects.get(lesson=lesson)
+        # The "late" row: an id below the compaction's mark, as a slow transaction would have had.
+        BoardUpdate.objects.create(pk=board.compacted_through - 1, board=board, data=updates[2])
+        assert set(store.load_doc(lesson.pk).get("elements", type=Map).to_py()) == {"one", "two", "late"}
+        store.compact(lesson.pk)
+        assert not BoardUpdate.objects.filter(board=board).exists()
+        assert set(store.load_doc(lesson.pk).get("elements", type=Map).to_py()) == {"one", "two", "late"}

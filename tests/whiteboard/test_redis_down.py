@@ -1,0 +1,105 @@
+"""Redis (the relay between consumers) goes away and comes back: nothing drawn is lost.
+
+A private redis-server on a free port, so the shared one is never stopped.
+"""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from asgiref.sync import async_to_sync
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from tests.whiteboard.test_consumer import TIMEOUT, Client, draw, socket as board_socket, stored_elements
+
+pytestmark = pytest.mark.committed
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    def __init__(self):
+        self.port = _free_port()
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait(5)
+
+
+@pytest.fixture
+def private_redis(settings):
+    redis = PrivateRedis()
+    redis.start()
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [f"redis://127.0.0.1:{redis.port}/0"]},
+        }
+    }
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield redis
+    if redis.process.poll() is None:
+        redis.stop()
+    channel_layers.backends.clear()
+
+
+def test_with_redis_down_the_board_refuses_then_recovers_with_nothing_lost(committed_cast, lessons, login, private_redis):
+    a = committed_cast.a
+    lesson = lessons()
+    teacher_key, student_key = login(a, a.teacher), login(a, a.student)
+
+    async def body():
+        teacher = await Client(board_socket(a.host, lesson, teacher_key)).open()
+        student = await Client(board_socket(a.host, lesson, student_key)).open()
+        await teacher.change(draw("before"))
+        student.apply_message(await student.ws.receive_from(timeout=TIMEOUT))
+
+        private_redis.stop()
+        await teacher.change(draw("during"))  # persisted, then the relay fails: the room closes
+        closes = [await teacher.closed_with(), await student.closed_with()]
+        # While Redis is down a new socket fails before it opens (the page shows "reconnecting"): the
+        # channel layer cannot even subscribe the consumer, which Daphne answers by closing the handshake.
+        refused = board_socket(a.host, lesson, student_key)
+        try:
+            connected, _code = await refused.connect(timeout=TIMEOUT)
+            await refused.disconnect()
+        except RedisConnectionError:
+            connected = False
+
+        private_redis.start()
+        from channels.layers import channel_layers
+
+        channel_layers.backends.clear()  # a fresh pool, as a new connection attempt would make
+        back = await Client(board_socket(a.host, lesson, student_key)).open()
+        seen = back.elements.to_py()
+        await back.ws.disconnect()
+        return closes, connected, seen
+
+    closes, connected_while_down, seen = async_to_sync(body)()
+    assert closes == [4503, 4503]
+    assert not connected_while_down
+    assert set(seen) == {"before", "during"}
+    assert set(stored_elements(a, lesson)) == {"before", "during"}
