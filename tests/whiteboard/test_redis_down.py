@@ -12,7 +12,8 @@ import pytest
 from asgiref.sync import async_to_sync
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from tests.whiteboard.test_consumer import TIMEOUT, Client, draw, socket as board_socket, stored_elements
+from tests.whiteboard.test_consumer import TIMEOUT, Client, draw, stored_elements
+from tests.whiteboard.test_consumer import socket as board_socket
 
 pytestmark = pytest.mark.committed
 
@@ -66,7 +67,9 @@ def private_redis(settings):
     channel_layers.backends.clear()
 
 
-def test_with_redis_down_the_board_refuses_then_recovers_with_nothing_lost(committed_cast, lessons, login, private_redis):
+def test_with_redis_down_the_board_refuses_then_recovers_with_nothing_lost(
+    committed_cast, lessons, login, private_redis
+):
     a = committed_cast.a
     lesson = lessons()
     teacher_key, student_key = login(a, a.teacher), login(a, a.student)
