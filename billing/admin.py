@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from billing.models import LedgerEntry, Pass, Payment, Product, Reservation, WebhookEvent
+from billing.models import (
+    FreeLessonGrant,
+    LedgerEntry,
+    Pass,
+    Payment,
+    Product,
+    PromoCode,
+    Referral,
+    Refund,
+    Reservation,
+    WebhookEvent,
+)
 from tenant_apps.accounts.admin_site import school_admin_site
 
 
@@ -74,3 +85,34 @@ class WebhookEventAdmin(AppendOnlyAdmin):
     list_display = ["received_at", "provider", "event_type", "event_id"]
     list_filter = ["provider", "event_type"]
     search_fields = ["event_id"]
+
+
+@admin.register(PromoCode, site=school_admin_site)
+class PromoCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "lessons", "uses", "max_uses", "expires_at", "is_active", "created_by"]
+    list_filter = ["is_active"]
+    search_fields = ["code"]
+    readonly_fields = ["uses"]
+    raw_id_fields = ["created_by"]
+
+
+@admin.register(FreeLessonGrant, site=school_admin_site)
+class FreeLessonGrantAdmin(AppendOnlyAdmin):
+    list_display = ["created_at", "student", "lessons", "source", "promo_code", "lesson_pass", "placed_at"]
+    list_filter = ["source"]
+    search_fields = ["student__email", "student__full_name", "promo_code__code"]
+    list_select_related = ["student", "promo_code", "lesson_pass"]
+
+
+@admin.register(Referral, site=school_admin_site)
+class ReferralAdmin(AppendOnlyAdmin):
+    list_display = ["created_at", "referrer", "newcomer", "rewarded_at"]
+    search_fields = ["referrer__email", "newcomer__email"]
+    list_select_related = ["referrer", "newcomer"]
+
+
+@admin.register(Refund, site=school_admin_site)
+class RefundAdmin(AppendOnlyAdmin):
+    list_display = ["created_at", "payment", "amount", "lessons_removed", "by", "reason"]
+    search_fields = ["payment__student__email", "reason", "provider_refund_id"]
+    list_select_related = ["payment__student", "payment__product", "by"]

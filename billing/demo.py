@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from billing.models import Pass, Payment, Product
+from billing.models import Pass, Payment, Product, PromoCode
 from billing.services import payment_mark_paid
 from tenant_apps.learning.models import Enrollment
 
@@ -43,3 +43,13 @@ def seed_billing() -> None:
     _buy("student.maria@example.com", "en", days_ago=1)
     _buy("student.alex@example.com", "zh", days_ago=1)
     _buy("student.ivan@example.com", "zh", days_ago=2)
+
+    # Free lessons: a promo code to try on the student's Free lessons page, and referral links that
+    # give a friend one lesson and the student who invited one more after the friend's first payment.
+    PromoCode.objects.get_or_create(code="PANDA2026", defaults={"lessons": 2, "max_uses": 100})
+    from django.db import connection
+
+    from shared_apps.tenants.models import School
+
+    School.objects.filter(schema_name=connection.schema_name).update(referral_newcomer_lessons=1,
+                                                                     referral_referrer_lessons=1)

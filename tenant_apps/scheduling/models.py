@@ -241,3 +241,68 @@ class Freeze(models.Model):
 
     def __str__(self):
         return f"{self.lesson_pass}: {self.starts_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"
+
+
+class RescheduleProposal(models.Model):
+    """A new time for a lesson, proposed by its student and accepted or declined by its teacher.
+
+    For a scheduled lesson, accepting moves it (same lesson, same UID in calendar feeds). For a
+    lesson cancelled in time, accepting books a new lesson on the credit that came back. A proposal
+    lapses at `expires_at`: the original lesson's start (or the proposed start, if earlier).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the teacher's answer")
+        ACCEPTED = "accepted", _("accepted by the teacher")
+        DECLINED = "declined", _("declined by the teacher")
+        WITHDRAWN = "withdrawn", _("withdrawn by the student")
+        EXPIRED = "expired", _("lapsed unanswered")
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("lesson"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                    verbose_name=_("proposed by"))
+    starts_at = models.DateTimeField(_("proposed start"))
+    ends_at = models.DateTimeField(_("proposed end"))
+    expires_at = models.DateTimeField(_("lapses at"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # The lesson that took place of a cancelled one (for a proposal on a freed credit).
+    booked_lesson = models.ForeignKey(Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                      verbose_name=_("booked lesson"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reschedule proposal")
+        verbose_name_plural = _("reschedule proposals")
+        ordering = ["expires_at", "pk"]
+        indexes = [models.Index(fields=["status", "expires_at"], name="scheduling_proposal_open_idx")]
+        constraints = [
+            # One open proposal per lesson: a new one replaces the old one.
+            models.UniqueConstraint(fields=["lesson"], condition=Q(status="pending"), name="scheduling_one_open_proposal"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="scheduling_proposal_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.lesson} → {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class CalendarFeed(models.Model):
+    """A user's private iCal feed: whoever knows the token reads the user's lessons (read only).
+
+    Revoking deletes the row; regenerating replaces the token, so old subscriptions stop working.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed",
+                                verbose_name=_("user"))
+    token = models.CharField(_("secret token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)

@@ -10,6 +10,10 @@ LESSON_SOON = "scheduling.lesson_soon"
 LESSON_UNMARKED = "scheduling.lesson_unmarked"
 FREEZE_STARTED = "scheduling.freeze_started"
 FREEZE_ENDED = "scheduling.freeze_ended"
+RESCHEDULE_PROPOSED = "scheduling.reschedule_proposed"
+RESCHEDULE_ACCEPTED = "scheduling.reschedule_accepted"
+RESCHEDULE_DECLINED = "scheduling.reschedule_declined"
+LESSON_MOVED = "scheduling.lesson_moved"
 
 
 def register_kinds() -> None:
@@ -21,3 +25,7 @@ def register_kinds() -> None:
     register(Kind(LESSON_UNMARKED, _("A lesson is not marked yet"), frozenset({EMAIL})))
     register(Kind(FREEZE_STARTED, _("A pass was frozen"), frozenset({EMAIL})))
     register(Kind(FREEZE_ENDED, _("A freeze ended: lessons go on"), frozenset({EMAIL})))
+    register(Kind(RESCHEDULE_PROPOSED, _("A student proposed another time for a lesson"), frozenset({EMAIL})))
+    register(Kind(RESCHEDULE_ACCEPTED, _("The teacher accepted the time you proposed"), frozenset({EMAIL})))
+    register(Kind(RESCHEDULE_DECLINED, _("The teacher declined the time you proposed"), frozenset({EMAIL})))
+    register(Kind(LESSON_MOVED, _("The teacher moved a lesson"), frozenset({EMAIL})))

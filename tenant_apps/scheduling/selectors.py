@@ -134,12 +134,14 @@ def with_next_lesson_and_pass_balance(enrollments: QuerySet, *, now: datetime) -
 
 
 # Free times for booking --------------------------------------------------------------------------
-def free_slots(*, enrollment, lesson_pass: Pass, minutes: int, now: datetime, days: int = SLOT_DAYS) -> list[datetime]:
+def free_slots(*, enrollment, lesson_pass: Pass, minutes: int, now: datetime, days: int = SLOT_DAYS,
+               ignore_lesson_id: int | None = None) -> list[datetime]:
     """Start times the enrollment's student could book with its teacher, in SLOT_STEP steps.
 
     Inside the teacher's working hours (or one-off extra hours), not on a day off, inside the pass
     (and not in a frozen week of it), in the next `days` days, overlapping no lesson of the teacher
-    or the student. Five queries; `services.lesson_book` checks the chosen time again.
+    or the student (but `ignore_lesson_id`, the lesson being moved). Five queries;
+    `services.lesson_book` and `reschedule` check the chosen time again.
     """
     teacher_id, student_id = enrollment.teacher_id, enrollment.student_id
     length = timedelta(minutes=minutes)
@@ -156,6 +158,7 @@ def free_slots(*, enrollment, lesson_pass: Pass, minutes: int, now: datetime, da
     busy = list(
         Lesson.objects.filter(Q(teacher_id=teacher_id) | Q(student_id=student_id), status__in=OCCUPYING)
         .filter(ends_at__gt=start, starts_at__lt=end + length)
+        .exclude(pk=ignore_lesson_id)
         .values_list("starts_at", "ends_at")
     )
     frozen = list(lesson_pass.freezes.values_list("starts_at", "ends_at"))

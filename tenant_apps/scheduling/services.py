@@ -264,7 +264,8 @@ def lesson_cancel(*, lesson: Lesson, by, now: datetime | None = None, reason: st
         credit_release(lesson_id=lesson.pk, by=by, reason=reason, now=now)
     lesson.cancelled_by = by
     lesson.cancelled_at = now
-    lesson.save(update_fields=["status", "cancelled_by", "cancelled_at"])
+    lesson.sequence += 1
+    lesson.save(update_fields=["status", "cancelled_by", "cancelled_at", "sequence"])
     for person in (lesson.student, lesson.teacher):
         if person.pk != by.pk:
             notify(person, kinds.LESSON_CANCELLED, {
@@ -308,7 +309,8 @@ def lesson_mark(*, lesson: Lesson, outcome: str, by, note: str = "", now: dateti
     lesson.note = note
     lesson.marked_by = by
     lesson.marked_at = now
-    lesson.save(update_fields=["status", "note", "marked_by", "marked_at"])
+    lesson.sequence += 1
+    lesson.save(update_fields=["status", "note", "marked_by", "marked_at", "sequence"])
     return lesson
 
 
@@ -334,7 +336,8 @@ def pass_freeze(*, lesson_pass: Pass, by, starts_at: datetime, now: datetime | N
         lesson.status = Status.FROZEN
         lesson.cancelled_by = by
         lesson.cancelled_at = now
-        lesson.save(update_fields=["status", "cancelled_by", "cancelled_at"])
+        lesson.sequence += 1
+        lesson.save(update_fields=["status", "cancelled_by", "cancelled_at", "sequence"])
     pass_extend_validity(lesson_pass=lesson_pass, by=length, actor=by, reason=str(_("frozen for a week")))
     plan = WeeklyPlan.objects.filter(enrollment=lesson_pass.enrollment, is_active=True).first()
     if plan is not None:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from billing.services import free_credits
 from tenant_apps.accounts.models import Role
 from tenant_apps.accounts.permissions import role_required
 from tenant_apps.scheduling import selectors
+from tenant_apps.scheduling.views_calendar import calendar_config
 from tenant_apps.scheduling.forms import BookForm, CancelForm, FreezeForm, MarkForm, PersonLessonsForm
 from tenant_apps.scheduling.models import Lesson
 from tenant_apps.scheduling.permissions import (
@@ -29,6 +31,7 @@ from tenant_apps.scheduling.permissions import (
     is_lessons_teacher,
     is_participant,
 )
+from tenant_apps.scheduling.reschedule import can_move, can_propose, open_proposals
 from tenant_apps.scheduling.services import (
     BY_TEACHER,
     IN_TIME,
@@ -59,6 +62,7 @@ def student_lessons(request):
         "passes": passes,
         "tomorrow": timezone.localdate() + timedelta(days=1),
         "freezes_per_pass": request.tenant.freezes_per_pass,
+        "proposals": list(open_proposals(now=now, student=request.user)),
     }
     return render(request, "scheduling/lessons_student.html", context)
 
@@ -67,8 +71,11 @@ def student_lessons(request):
 def student_schedule(request):
     now = timezone.now()
     lessons = selectors.upcoming_scheduled_lessons(now=now, until=now + SCHEDULE_AHEAD, student=request.user)
-    weeks = selectors.group_by_week(lessons, timezone.get_current_timezone())
-    context = {"weeks": weeks, "weeks_ahead": SCHEDULE_AHEAD.days // 7, "as_teacher": False}
+    weeks = selectors.group_by_week(_with_actions(lessons, request.user, now), timezone.get_current_timezone())
+    calendar = calendar_config(request, events_url=reverse("lessons:student_events"),
+                               views=["timeGridWeek", "dayGridMonth", "listWeek"], initial="timeGridWeek",
+                               narrow="listWeek")
+    context = {"weeks": weeks, "weeks_ahead": SCHEDULE_AHEAD.days // 7, "as_teacher": False, "calendar": calendar}
     return render(request, "scheduling/lessons_schedule.html", context)
 
 
@@ -132,6 +139,7 @@ def teacher_lessons(request):
         "days": selectors.group_by_day(lessons, period.days, zone),
         "unmarked": _with_actions(selectors.unmarked_lessons(now=now, teacher=request.user), request.user, now),
         "mark_form": MarkForm(),
+        "proposals": list(open_proposals(now=now, teacher=request.user)),
     }
     return render(request, "scheduling/lessons_teacher.html", context)
 
@@ -140,8 +148,12 @@ def teacher_lessons(request):
 def teacher_schedule(request):
     now = timezone.now()
     lessons = selectors.upcoming_scheduled_lessons(now=now, until=now + SCHEDULE_AHEAD, teacher=request.user)
-    weeks = selectors.group_by_week(lessons, timezone.get_current_timezone())
-    context = {"weeks": weeks, "weeks_ahead": SCHEDULE_AHEAD.days // 7, "as_teacher": True}
+    weeks = selectors.group_by_week(_with_actions(lessons, request.user, now), timezone.get_current_timezone())
+    calendar = calendar_config(request, events_url=reverse("lessons:teacher_events"),
+                               views=["timeGridWeek", "timeGridDay", "listWeek"], initial="timeGridWeek",
+                               narrow="listWeek")
+    context = {"weeks": weeks, "weeks_ahead": SCHEDULE_AHEAD.days // 7, "as_teacher": True, "calendar": calendar,
+               "proposals": list(open_proposals(now=now, teacher=request.user))}
     return render(request, "scheduling/lessons_schedule.html", context)
 
 
@@ -219,6 +231,10 @@ def manager_lessons(request):
         "unmarked": selectors.unmarked_lessons(now=now),
         "cancellations": selectors.teacher_cancellations(start=month_start, end=month_end),
         "month": month_start.astimezone(request.tenant.zone).date(),
+        "calendar": calendar_config(
+            request, events_url=f"{reverse('lessons:manager_events')}?teacher={teacher.pk}",
+            views=["timeGridWeek", "timeGridDay", "listWeek"], initial="timeGridWeek", narrow="listWeek",
+        ) if teacher else None,
     }
     return render(request, "scheduling/lessons_manager.html", context)
 
@@ -232,6 +248,8 @@ def _with_actions(lessons, user, now) -> list[Lesson]:
         lesson.can_cancel = scheduled and now < lesson.starts_at and is_participant(user, lesson)
         lesson.can_mark = scheduled and lesson.starts_at <= now and is_lessons_teacher(user, lesson)
         lesson.can_rebook = can_rebook_lesson(user, lesson) and now < lesson.starts_at
+        lesson.can_propose = scheduled and can_propose(user, lesson, now)
+        lesson.can_move = can_move(user, lesson, now)
     return lessons
 
 

@@ -342,7 +342,7 @@ def committed_students(committed_cast):
     connection.set_schema_to_public()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.committed  # real threads on committed rows (the transaction=True of this suite)
 def test_concurrent_redemptions_of_a_one_use_code_grant_exactly_once(committed_students):
     alpha, students = committed_students
     schema = alpha.school.schema_name
@@ -365,7 +365,7 @@ def test_concurrent_redemptions_of_a_one_use_code_grant_exactly_once(committed_s
         assert PromoCode.objects.get().uses == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.committed  # real threads on committed rows (the transaction=True of this suite)
 def test_one_student_redeeming_in_many_tabs_at_once_gets_one_grant(committed_students):
     alpha, students = committed_students
     schema = alpha.school.schema_name

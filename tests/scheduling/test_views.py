@@ -477,16 +477,16 @@ def test_last_months_cancellations_do_not_count():
     assert start == datetime(2026, 3, 1, tzinfo=moscow) and end == datetime(2026, 4, 1, tzinfo=moscow)
 
 
-# The schedule sections (a calendar comes later) --------------------------------------------------------
+# The schedule sections: a calendar above, the list of coming weeks below (also without JavaScript) ---------
 @pytest.mark.parametrize("who", ["student", "teacher"])
-def test_the_schedule_lists_the_coming_weeks_and_says_the_calendar_comes_later(client_for, alpha, enrollment,
-                                                                               lesson_pass, frozen, who):
+def test_the_schedule_shows_a_calendar_and_lists_the_coming_weeks(client_for, alpha, enrollment,
+                                                                  lesson_pass, frozen, who):
     lesson = book(enrollment, lesson_pass, frozen + timedelta(days=1))
     lesson_cancel(lesson=book(enrollment, lesson_pass, frozen + timedelta(days=2)), by=alpha.student, now=frozen)
 
     page = text(client_for(alpha, getattr(alpha, who)).get(f"/{who}/schedule/"))
 
-    assert "The calendar comes in a later update." in page
+    assert 'data-calendar-config="calendar-config"' in page and f'"/{who}/schedule/events/"' in page
     assert f'data-lesson="{lesson.pk}"' in page and page.count("data-lesson=") == 1
     assert "Week of" in page
 

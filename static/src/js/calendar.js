@@ -1,0 +1,93 @@
+// Lesson calendars (FullCalendar from npm): the student's week and month, the teacher's week with
+// working hours and free time shaded, the manager's view of a teacher. The page gives the config
+// (events URL, the viewer's zone and language, labels) in a json_script element; events come as
+// wall-clock times of that zone (see tenant_apps/scheduling/calendar.py).
+import { Calendar } from "@fullcalendar/core";
+import enGbLocale from "@fullcalendar/core/locales/en-gb";
+import ruLocale from "@fullcalendar/core/locales/ru";
+import dayGridPlugin from "@fullcalendar/daygrid";
+import interactionPlugin from "@fullcalendar/interaction";
+import listPlugin from "@fullcalendar/list";
+import timeGridPlugin from "@fullcalendar/timegrid";
+
+const NARROW = "(max-width: 640px)";
+const VIEW_LABELS = { timeGridWeek: "week", dayGridMonth: "month", timeGridDay: "day", listWeek: "list" };
+
+function toolbar(config, narrow) {
+  const views = narrow ? [config.narrowView, "timeGridDay"].filter((v, i, all) => all.indexOf(v) === i) : config.views;
+  return narrow
+    ? { headerToolbar: { left: "prev,next", center: "title", right: "today" }, footerToolbar: { center: views.join(",") } }
+    : { headerToolbar: { left: "prev,next today", center: "title", right: views.join(",") }, footerToolbar: false };
+}
+
+function describe(info) {
+  // Screen readers and tooltips hear who, when and what became of the lesson.
+  const props = info.event.extendedProps;
+  if (info.event.display === "background" || !props.status) return;
+  const text = [info.event.title, info.timeText, props.statusLabel].filter(Boolean).join(" · ");
+  info.el.setAttribute("title", text);
+  info.el.setAttribute("aria-label", text);
+  info.el.dataset.status = props.status;
+  info.el.dataset.startUtc = props.startUtc;
+}
+
+export function mountCalendar(element) {
+  const config = JSON.parse(document.getElementById(element.dataset.calendarConfig).textContent);
+  const labels = config.labels;
+  const status = element.parentElement.querySelector("[data-calendar-status]");
+  const media = window.matchMedia(NARROW);
+  let narrow = media.matches;
+  const buttonText = {};
+  const views = {};
+  for (const [view, label] of Object.entries(VIEW_LABELS)) views[view] = { buttonText: labels[label] };
+  buttonText.today = labels.today;
+
+  const calendar = new Calendar(element, {
+    plugins: [dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin],
+    locales: [enGbLocale, ruLocale],
+    locale: config.locale === "ru" ? "ru" : "en-gb",
+    timeZone: config.timeZone,
+    initialView: narrow ? config.narrowView : config.initialView,
+    ...toolbar(config, narrow),
+    buttonText,
+    views,
+    firstDay: 1,
+    allDaySlot: false,
+    nowIndicator: true,
+    scrollTime: "08:00:00",
+    slotDuration: "00:30:00",
+    contentHeight: narrow ? "auto" : 620,
+    navLinks: true,
+    eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+    slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+    noEventsText: labels.noEvents,
+    events: {
+      url: config.eventsUrl,
+      failure: () => {
+        status.textContent = labels.error;
+      },
+    },
+    loading: (busy) => {
+      element.setAttribute("aria-busy", busy ? "true" : "false");
+      if (busy) status.textContent = labels.loading;
+      else if (status.textContent === labels.loading) status.textContent = "";
+    },
+    eventDidMount: describe,
+    windowResize: () => {
+      // A phone turned sideways, a window made narrow: the list (or a day) fits, a week does not.
+      if (media.matches === narrow) return;
+      narrow = media.matches;
+      calendar.setOption("contentHeight", narrow ? "auto" : 620);
+      const { headerToolbar, footerToolbar } = toolbar(config, narrow);
+      calendar.setOption("headerToolbar", headerToolbar);
+      calendar.setOption("footerToolbar", footerToolbar);
+      calendar.changeView(narrow ? config.narrowView : config.initialView);
+    },
+  });
+  calendar.render();
+  element.dataset.ready = "true";
+  element.calendar = calendar;
+  return calendar;
+}
+
+for (const element of document.querySelectorAll("[data-calendar-config]")) mountCalendar(element);
