@@ -65,7 +65,8 @@ def item_payload(item: PlanItem) -> dict:
     if item.kind == PlanItem.Kind.TEXT:
         payload["html"] = item.text
     if item.file:
-        payload["src"] = reverse("materials:item_file", args=[item.pk])
+        extension = item.file.name.rsplit(".", 1)[-1]
+        payload["src"] = reverse("materials:item_file_named", args=[item.pk, extension])
         payload["content_type"] = item.content_type
     elif item.url:
         payload["src"] = item.url

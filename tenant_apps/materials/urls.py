@@ -16,5 +16,7 @@ urlpatterns = [
     path("teacher/materials/items/<int:pk>/delete/", views.item_delete, name="item_delete"),
     path("student/lesson-plan/", views.student_topics, name="student_topics"),
     path("materials/items/<int:pk>/file/", views.item_file, name="item_file"),
+    # The same file under a name with its extension: the board tells an image's type by it.
+    path("materials/items/<int:pk>/file.<slug:extension>", views.item_file, name="item_file_named"),
     path("materials/items/<int:pk>/pages/<int:number>/", views.item_page, name="item_page"),
 ]

@@ -179,7 +179,7 @@ def student_topics(request):
 
 # Files: only after the access check ----------------------------------------------------------------------
 @login_required
-def item_file(request, pk):
+def item_file(request, pk, extension=None):
     item = get_item_for_user(request.user, pk)
     if not item.file:
         raise Http404

@@ -117,7 +117,7 @@ def test_the_teacher_shows_an_image_and_the_student_sees_it(committed_cast, room
     assert empty == {"type": "stage", "item": None}
     assert seen == echoed
     assert seen["item"] == {"id": items["image"].pk, "kind": "image", "title": "Cat", "plan": items["image"].plan_id,
-                            "src": f"/materials/items/{items['image'].pk}/file/", "content_type": "image/png",
+                            "src": f"/materials/items/{items['image'].pk}/file.png", "content_type": "image/png",
                             "width": 40, "height": 30}
 
 

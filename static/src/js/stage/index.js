@@ -92,6 +92,7 @@ class Stage {
       if (media) this.bindMedia(media);
     }
     this.view.dataset.state = "shown";
+    this.root.dataset.shownAt = String(Date.now()); // when this page drew it (tests measure the push by it)
     this.view.dataset.item = String(state.item.id);
     this.view.dataset.page = String(state.page || 1);
     if (this.media) syncMedia(this.media, state, this.strings, this.leader);
@@ -172,6 +173,7 @@ class Stage {
   }
 
   showItem(item, page) {
+    this.root.dataset.sentAt = String(Date.now());
     this.toBoard = { item, page };
     this.send({ action: "show", item, page });
   }
