@@ -110,6 +110,11 @@ def _subtract(pieces: list[tuple[datetime, datetime]], holes) -> list[tuple[date
     return pieces
 
 
+def _wall_instant(day, at, zone) -> datetime:
+    """`at` on `day` in `zone`; a wall time the clocks skip counts from just after the jump."""
+    return local_instant(day, at, zone) or datetime.combine(day, at, tzinfo=zone)
+
+
 def hours_between(teacher, start: datetime, end: datetime) -> tuple[list, list]:
     """The teacher's working time in [start, end) as (working, days off) instants (three queries).
 
@@ -121,9 +126,8 @@ def hours_between(teacher, start: datetime, end: datetime) -> tuple[list, list]:
         for day in _local_days(start, end, window.zone):
             if day.weekday() != window.weekday:
                 continue
-            begins = local_instant(day, window.starts, window.zone) or datetime.combine(
-                day, window.starts, tzinfo=window.zone)
-            ends = local_instant(day, window.ends, window.zone) or datetime.combine(day, window.ends, tzinfo=window.zone)
+            begins = _wall_instant(day, window.starts, window.zone)
+            ends = _wall_instant(day, window.ends, window.zone)
             if begins < end and ends > start:
                 working.append((max(begins, start), min(ends, end)))
     off = list(TimeOff.objects.filter(teacher=teacher, starts_at__lt=end, ends_at__gt=start)

@@ -281,8 +281,10 @@ class RescheduleProposal(models.Model):
         indexes = [models.Index(fields=["status", "expires_at"], name="scheduling_proposal_open_idx")]
         constraints = [
             # One open proposal per lesson: a new one replaces the old one.
-            models.UniqueConstraint(fields=["lesson"], condition=Q(status="pending"), name="scheduling_one_open_proposal"),
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="scheduling_proposal_ends_after_start"),
+            models.UniqueConstraint(fields=["lesson"], condition=Q(status="pending"),
+                                    name="scheduling_one_open_proposal"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
+                                   name="scheduling_proposal_ends_after_start"),
         ]
 
     def __str__(self):

@@ -76,7 +76,8 @@ def test_cancelled_lessons_and_trials_show_with_their_status(client_for, alpha, 
     cancelled = book(enrollment, lesson_pass, datetime(2026, 3, 5, 10, tzinfo=UTC))
     lesson_cancel(lesson=cancelled, by=alpha.student, now=frozen)
     Lesson.objects.create(kind="trial", enrollment=enrollment, teacher=alpha.methodologist, student=alpha.student,
-                          starts_at=datetime(2026, 3, 6, 9, tzinfo=UTC), ends_at=datetime(2026, 3, 6, 9, 30, tzinfo=UTC))
+                          starts_at=datetime(2026, 3, 6, 9, tzinfo=UTC),
+                          ends_at=datetime(2026, 3, 6, 9, 30, tzinfo=UTC))
 
     shown = events(client_for(alpha, alpha.student), "/student/schedule/events/")
 

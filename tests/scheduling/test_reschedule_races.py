@@ -1,7 +1,7 @@
 """Two proposals for one slot accepted at the same moment (two workers): exactly one lesson moves there."""
 
 import threading
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection
