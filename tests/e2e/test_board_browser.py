@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.e2e.conftest import axe_violations
 from tests.whiteboard.conftest import lessons, login  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -92,3 +93,100 @@ def test_follow_me_moves_the_students_page_and_lock_stops_drawing(server, browse
     assert re.search("locked", expect_text.inner_text())
     for context in (teacher_context, student_context):
         context.close()
+
+
+def test_undo_takes_back_only_ones_own_stroke(server, browser, committed_cast, lessons, login):  # noqa: F811
+    a = committed_cast.a
+    lesson = lessons()
+    teacher_context, teacher = live(browser, server, a, login(a, a.teacher), lesson)
+    student_context, student = live(browser, server, a, login(a, a.student), lesson)
+    draw_rectangle(teacher)
+    student.wait_for_selector("[data-board][data-board-elements='1']", timeout=5000)
+    student.get_by_role("radio", name="Ellipse").check(force=True)
+    canvas = student.locator(".excalidraw .excalidraw__canvas.interactive").bounding_box()
+    student.mouse.move(canvas["x"] + 500, canvas["y"] + 200)
+    student.mouse.down()
+    student.mouse.move(canvas["x"] + 600, canvas["y"] + 300, steps=5)
+    student.mouse.up()
+    teacher.wait_for_selector("[data-board][data-board-elements='2']", timeout=5000)
+
+    student.keyboard.press("Escape")
+    student.get_by_role("button", name="Undo").click()
+    # Nothing more to undo: the teacher's rectangle is not in the student's history.
+    assert student.get_by_role("button", name="Undo").is_disabled()
+    teacher.wait_for_selector("[data-board][data-board-elements='1']", timeout=5000)
+    for page in (teacher, student):
+        kinds = page.evaluate("() => window.pandaBoard.api.getSceneElements().map(e => e.type)")
+        assert kinds == ["rectangle"]
+    teacher_context.close()
+    student_context.close()
+
+
+def test_an_image_pushed_by_another_feature_reaches_the_student(server, browser, committed_cast, lessons, login):  # noqa: F811
+    a = committed_cast.a
+    lesson = lessons()
+    teacher_context, teacher = live(browser, server, a, login(a, a.teacher), lesson)
+    student_context, student = live(browser, server, a, login(a, a.student), lesson)
+    url = teacher.evaluate(
+        """async () => {
+            const canvas = document.createElement("canvas"); canvas.width = 60; canvas.height = 40;
+            canvas.getContext("2d").fillRect(0, 0, 60, 40);
+            const blob = await new Promise((done) => canvas.toBlob(done, "image/png"));
+            const form = new FormData(); form.append("file", blob, "page.png");
+            const config = JSON.parse(document.getElementById("board-config").textContent);
+            const csrf = document.querySelector("[data-board]").dataset.csrf;
+            const answer = await fetch(config.upload, {method: "POST", body: form, headers: {"X-CSRFToken": csrf}});
+            return (await answer.json()).url;
+        }"""
+    )
+    teacher.evaluate(
+        "url => document.dispatchEvent(new CustomEvent('panda:board-add-image', "
+        "{detail: {url, width: 600, height: 400, name: 'Unit 1, page 2'}}))",
+        url,
+    )
+    student.wait_for_selector("[data-board][data-board-elements='1']", timeout=5000)
+    image = student.evaluate(
+        "() => { const [e] = window.pandaBoard.api.getSceneElements();"
+        " return {type: e.type, url: window.pandaBoard.api.getFiles()[e.fileId]?.dataURL}; }"
+    )
+    assert image == {"type": "image", "url": url}
+    # The same event on the student's page does nothing: only the leader pushes.
+    student.evaluate(
+        "url => document.dispatchEvent(new CustomEvent('panda:board-add-image', {detail: {url, width: 10, height: 10}}))",
+        url,
+    )
+    student.wait_for_timeout(300)
+    assert teacher.locator("[data-board]").get_attribute("data-board-elements") == "1"
+    teacher_context.close()
+    student_context.close()
+
+
+def test_after_the_lesson_the_board_is_read_only_and_exports_png_and_pdf(server, browser, committed_cast, lessons, login):  # noqa: F811
+    a = committed_cast.a
+    lesson = lessons()
+    teacher_key = login(a, a.teacher)
+    teacher_context, teacher = live(browser, server, a, teacher_key, lesson)
+    draw_rectangle(teacher)
+    teacher.get_by_role("button", name="Add a page").click()
+    draw_rectangle(teacher, 400, 250)
+    teacher.wait_for_timeout(500)
+    teacher_context.close()
+
+    context, page = board_page(browser, server, a, login(a, a.student), f"/lessons/{lesson.pk}/board/")
+    page.wait_for_selector("[data-board][data-board-state=loaded]", timeout=15000)
+    page.wait_for_selector("[data-board][data-board-elements='1']")
+    assert page.locator("[data-board]").get_attribute("data-board-pages") == "2"
+    assert page.get_by_role("button", name="Add a page").count() == 0
+    with page.expect_download() as png:
+        page.get_by_role("button", name="Export page as PNG").click()
+    assert png.value.suggested_filename == f"board-{lesson.pk}-page-1.png"
+    assert open(png.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download() as pdf:
+        page.get_by_role("button", name="Export as PDF").click()
+    data = open(pdf.value.path(), "rb").read()
+    assert data.startswith(b"%PDF-1.4") and b"/Count 2" in data and data.rstrip().endswith(b"%%EOF")
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    page.screenshot(path="/tmp/h11_history_375.png", full_page=True)
+    context.close()

@@ -36,6 +36,8 @@ def strings() -> dict:
         "read_only": _("This board is read-only."),
         "empty": _("Nothing was drawn on this board."),
         "toolbar": _("Board controls"),
+        "menu": _("Board menu"),
+        "reset_zoom": _("Reset zoom"),
     }
 
 

@@ -105,6 +105,7 @@ class Board {
     const response = await fetch(this.config.state, { credentials: "same-origin" });
     Y.applyUpdate(this.doc, new Uint8Array(await response.arrayBuffer()));
     this.afterSync();
+    this.labelControls();
     this.root.dataset.boardState = "loaded";
   }
 
@@ -117,6 +118,7 @@ class Board {
     }
     this.refreshPages();
     this.loadFiles();
+    this.labelControls();
     const follow = !this.leader && this.yControl.get("follow");
     this.showPage(follow ? this.yControl.get("page") || this.pages()[0] : this.pages().includes(this.page) ? this.page : this.pages()[0]);
     this.applyControl();
@@ -145,9 +147,7 @@ class Board {
   // ----- local -> document -----
   onChange(elements, appState, files) {
     if (!this.doc || this.applyingRemote) return;
-    if (this.live && !(this.locked() && !this.leader)) {
-      if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), 30);
-    }
+    if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), 30);
     if (this.live) this.uploadNewFiles(files);
     if (this.live && this.leader && this.yControl.get("follow")) {
       const viewport = { scrollX: Math.round(appState.scrollX), scrollY: Math.round(appState.scrollY), zoom: appState.zoom.value };
@@ -163,7 +163,10 @@ class Board {
   flush() {
     this.flushTimer = null;
     if (!this.api || !this.doc) return;
+    this.labelControls();
     const elements = this.api.getSceneElementsIncludingDeleted();
+    this.root.dataset.boardElements = String(elements.filter((element) => !element.isDeleted).length);
+    if (!this.live || (this.locked() && !this.leader)) return;
     this.doc.transact(() => {
       for (const element of elements) {
         if (this.synced.get(element.id) === element.version) continue;
@@ -258,6 +261,7 @@ class Board {
     this.synced = new Map(elements.map((element) => [element.id, element.version]));
     this.replaceScene(elements);
     this.api.history.clear();
+    if (!this.live && elements.length) this.api.scrollToContent(elements, { fitToContent: true });
     this.root.dataset.boardPage = page;
     if (this.pageSelect) this.pageSelect.value = page;
   }
@@ -443,6 +447,18 @@ class Board {
   }
 
   // ----- UI -----
+  labelControls() {
+    // Two of Excalidraw's own buttons lack a fitting accessible name (axe: button-name,
+    // label-content-name-mismatch): the main menu's and the zoom reset's (which shows e.g. "100%").
+    const menu = this.canvasHost.querySelector(".dropdown-menu-button");
+    if (menu && !menu.getAttribute("aria-label")) menu.setAttribute("aria-label", this.s.menu);
+    const zoom = this.canvasHost.querySelector(".reset-zoom-button");
+    if (zoom) {
+      const label = `${zoom.textContent.trim()} ${this.s.reset_zoom}`;
+      if (zoom.getAttribute("aria-label") !== label) zoom.setAttribute("aria-label", label);
+    }
+  }
+
   setStatus(state, text, quiet) {
     if (state !== "message") this.root.dataset.boardState = state;
     const words = { connecting: this.s.connecting, connected: "", reconnecting: this.s.reconnecting, refused: this.s.refused };
