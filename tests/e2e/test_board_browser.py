@@ -152,7 +152,8 @@ def test_an_image_pushed_by_another_feature_reaches_the_student(server, browser,
     assert image == {"type": "image", "url": url}
     # The same event on the student's page does nothing: only the leader pushes.
     student.evaluate(
-        "url => document.dispatchEvent(new CustomEvent('panda:board-add-image', {detail: {url, width: 10, height: 10}}))",
+        "url => document.dispatchEvent(new CustomEvent('panda:board-add-image',"
+        " {detail: {url, width: 10, height: 10}}))",
         url,
     )
     student.wait_for_timeout(300)
@@ -161,7 +162,9 @@ def test_an_image_pushed_by_another_feature_reaches_the_student(server, browser,
     student_context.close()
 
 
-def test_after_the_lesson_the_board_is_read_only_and_exports_png_and_pdf(server, browser, committed_cast, lessons, login):  # noqa: F811
+def test_after_the_lesson_the_board_is_read_only_and_exports_png_and_pdf(  # noqa: F811
+    server, browser, committed_cast, lessons, login
+):
     a = committed_cast.a
     lesson = lessons()
     teacher_key = login(a, a.teacher)
