@@ -162,8 +162,8 @@ def test_an_image_pushed_by_another_feature_reaches_the_student(server, browser,
     student_context.close()
 
 
-def test_after_the_lesson_the_board_is_read_only_and_exports_png_and_pdf(  # noqa: F811
-    server, browser, committed_cast, lessons, login
+def test_after_the_lesson_the_board_is_read_only_and_exports_png_and_pdf(
+    server, browser, committed_cast, lessons, login  # noqa: F811
 ):
     a = committed_cast.a
     lesson = lessons()
