@@ -237,3 +237,48 @@ def test_the_teacher_shows_prepared_and_new_materials_and_the_student_follows(
     assert timings["picture"] < SHOWN_WITHIN_MS
     assert timings["pdf_pushed"] < SHOWN_WITHIN_MS
     assert timings["pdf_page_2"] < SHOWN_WITHIN_MS
+
+
+def test_the_teacher_prepares_a_plan_in_the_browser_and_every_materials_page_passes_axe_at_phone_width(
+    stage_server, stage_browser, committed_cast, prepared, sessions, tmp_path
+):
+    from tests.e2e.conftest import axe_violations
+
+    alpha = committed_cast.a
+    lesson, _picture = prepared
+    phone = {"viewport": {"width": 375, "height": 800}}
+    teacher_context, teacher = open_page(stage_browser, stage_server, alpha.host, sessions(alpha.teacher),
+                                         "/teacher/materials/", **phone)
+    student_context, student = open_page(stage_browser, stage_server, alpha.host, sessions(alpha.student),
+                                         "/student/lesson-plan/", **phone)
+    try:
+        assert axe_violations(teacher) == [] and not has_horizontal_scroll(teacher)
+        teacher.get_by_role("link", name="Past Simple").click()
+        teacher.get_by_label("Kind").select_option("text")
+        teacher.get_by_label("Text").fill("Where did you go last summer?\n\nWhat did you do there?")
+        teacher.get_by_role("button", name="Add", exact=True).click()
+        teacher.get_by_text("Added: Where did you go last summer?").wait_for()
+        teacher.get_by_label("Kind").select_option("pdf")
+        teacher.get_by_label("File").set_input_files(files=[{"name": "notes.txt", "mimeType": "application/pdf",
+                                                             "buffer": b"not a pdf"}])
+        teacher.get_by_role("button", name="Add", exact=True).click()
+        teacher.get_by_text("This file’s type does not fit the kind “PDF”. Upload one of: PDF.").wait_for()
+        assert axe_violations(teacher) == [] and not has_horizontal_scroll(teacher)
+
+        teacher.get_by_label("Save as a template named").fill("English for beginners, lesson 10")
+        teacher.get_by_role("button", name="Save as a template").click()
+        teacher.get_by_role("heading", name="English for beginners, lesson 10").wait_for()
+        assert teacher.get_by_text("Where did you go last summer?").count() >= 1
+
+        assert "Holidays" in student.locator("main").inner_text()
+        assert axe_violations(student) == [] and not has_horizontal_scroll(student)
+        student.goto(stage_server.url(alpha.host, "/student/dictionary/"))
+        assert axe_violations(student) == [] and not has_horizontal_scroll(student)
+    finally:
+        teacher_context.close()
+        student_context.close()
+    with schema_context(alpha.school.schema_name):
+        from tenant_apps.materials.models import LessonPlan
+
+        LessonPlan.objects.filter(owner=alpha.teacher, lesson__isnull=True).delete()
+    connection.set_schema_to_public()

@@ -16,6 +16,7 @@ from shared_apps.tenants.services import school_create, school_host
 from tenant_apps.accounts.models import User
 from tenant_apps.accounts.services import user_create
 from tenant_apps.learning.demo import seed_learning
+from tenant_apps.materials.demo import seed_materials
 from tenant_apps.scheduling.demo import seed_scale, seed_scheduling
 from tenant_apps.website.demo import seed_website
 
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             seed_learning()
             seed_billing()
             seed_scheduling()
+            seed_materials()
             seed_website()
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Logins (password for all: {DEMO_PASSWORD}):"))
         self.stdout.write(f"  platform operator  {OPERATOR_EMAIL}  at http://localhost:8000/admin/")
