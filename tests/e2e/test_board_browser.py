@@ -193,3 +193,19 @@ def test_after_the_lesson_the_board_is_read_only_and_exports_png_and_pdf(
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
     page.screenshot(path="/tmp/h11_history_375.png", full_page=True)
     context.close()
+
+
+def test_the_board_works_inside_the_lesson_room(server, browser, committed_cast, lessons, login):  # noqa: F811
+    a = committed_cast.a
+    lesson = lessons()
+    pages = []
+    for key in (login(a, a.teacher), login(a, a.student)):
+        context, page = board_page(browser, server, a, key, f"/lessons/{lesson.pk}/room/")
+        page.wait_for_selector(".room-board [data-board][data-board-state=connected]", timeout=15000)
+        pages.append((context, page))
+    (teacher_context, teacher), (student_context, student) = pages
+    draw_rectangle(teacher, 200, 200)
+    student.wait_for_selector("[data-board][data-board-elements='1']", timeout=5000)
+    teacher.screenshot(path="/tmp/h11_room.png", full_page=True)
+    teacher_context.close()
+    student_context.close()
