@@ -9,7 +9,10 @@ from tenant_apps.website.models import Review, SiteProfile, TrialBooking
 
 @admin.register(SiteProfile, site=school_admin_site)
 class SiteProfileAdmin(admin.ModelAdmin):
-    """One row per school: the list sends the manager straight to it."""
+    """One row per school (pk 1): once it exists, the list shows it and there is nothing to add."""
+
+    list_display = ["__str__", "tagline", "contact_email", "updated_at"]
+    search_fields = ["tagline", "about", "contact_email"]
 
     fieldsets = [
         (_("Home page"), {"fields": ["tagline", "about", "free_lessons"]}),
@@ -28,12 +31,6 @@ class SiteProfileAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.pk = 1
         super().save_model(request, obj, form, change)
-
-    def changelist_view(self, request, extra_context=None):
-        from django.shortcuts import redirect
-
-        profile, _created = SiteProfile.objects.get_or_create(pk=1)
-        return redirect("school_admin:website_siteprofile_change", profile.pk)
 
 
 @admin.register(Review, site=school_admin_site)
