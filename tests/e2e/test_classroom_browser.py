@@ -18,80 +18,10 @@ from django_tenants.utils import schema_context
 
 from tests.classroom.conftest import make_paid_lesson, remove_lessons_of
 from tests.classroom.netns import loopback_chromium
+from tests.classroom.webrtc import CALL_STATS, LOOPBACK_ONLY, MEDIA_ARGS
 from tests.e2e.conftest import AXE_SCRIPT, CHROMIUM_ARGS, has_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
-
-MEDIA_ARGS = [
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-    "--allow-loopback-in-peer-connection",
-    "--disable-features=WebRtcHideLocalIpsWithMdns",
-    "--autoplay-policy=no-user-gesture-required",
-]
-
-# Test-only instrumentation: keep every RTCPeerConnection in window.__pcs (for getStats) and drop
-# every ICE candidate that is not on 127.0.0.1, outgoing (the icecandidate event) and incoming.
-LOOPBACK_ONLY = """
-(() => {
-  const Native = window.RTCPeerConnection;
-  const onLoopback = (c) => !c || !c.candidate || c.candidate.split(" ")[4] === "127.0.0.1";
-  window.__pcs = [];
-  window.__dropped = 0;
-  const keep = (event) => {
-    if (onLoopback(event.candidate)) return true;
-    window.__dropped += 1;
-    return false;
-  };
-  class LoopbackPeerConnection extends Native {
-    constructor(config) {
-      super({ ...(config || {}), iceServers: [] });
-      window.__pcs.push(this);
-    }
-    addEventListener(type, listener, options) {
-      if (type !== "icecandidate") return super.addEventListener(type, listener, options);
-      return super.addEventListener(type, (event) => { if (keep(event)) listener.call(this, event); }, options);
-    }
-    set onicecandidate(listener) {
-      super.onicecandidate = listener && ((event) => { if (keep(event)) listener.call(this, event); });
-    }
-    get onicecandidate() { return super.onicecandidate; }
-    addIceCandidate(candidate, ...rest) {
-      if (candidate && !onLoopback(candidate)) { window.__dropped += 1; return Promise.resolve(); }
-      return super.addIceCandidate(candidate, ...rest);
-    }
-  }
-  window.RTCPeerConnection = LoopbackPeerConnection;
-})();
-"""
-
-# The newest connection's figures: decoded video frames and the selected pair's two addresses.
-CALL_STATS = """
-async () => {
-  const pc = window.__pcs[window.__pcs.length - 1];
-  if (!pc) return null;
-  const stats = await pc.getStats();
-  let frames = 0, pairId = null;
-  const byId = new Map();
-  const remoteAddresses = [];
-  stats.forEach((r) => {
-    byId.set(r.id, r);
-    if (r.type === "inbound-rtp" && r.kind === "video") frames += r.framesDecoded || 0;
-    if (r.type === "transport" && r.selectedCandidatePairId) pairId = r.selectedCandidatePairId;
-    if (r.type === "remote-candidate") remoteAddresses.push(r.address || r.ip);
-  });
-  const pair = pairId && byId.get(pairId);
-  const end = (id) => {
-    const c = id && byId.get(id);
-    return c ? { address: c.address || c.ip || "", port: c.port, type: c.candidateType } : null;
-  };
-  return {
-    count: window.__pcs.length, state: pc.connectionState, frames,
-    local: pair ? end(pair.localCandidateId) : null, remote: pair ? end(pair.remoteCandidateId) : null,
-    remoteAddresses,
-  };
-}
-"""
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +129,7 @@ def test_teacher_and_student_see_each_other_over_loopback_chat_recover_from_a_re
     try:
         # The device check: the camera preview plays and the microphone meter is there.
         for page in (teacher, student):
-            page.wait_for_function("document.querySelector('[data-preview]').videoWidth > 0")
+            page.wait_for_function("document.querySelector('[data-preview]').videoWidth > 0", polling=100)
             assert page.get_by_label("Microphone level").is_visible()
             assert page.get_by_label("Camera").locator("option").count() >= 1
         assert student.locator("[data-presence-text]").inner_text() == (
@@ -226,7 +156,7 @@ def test_teacher_and_student_see_each_other_over_loopback_chat_recover_from_a_re
         # Mute and camera off show on the other side.
         student.get_by_role("button", name="Mute").click()
         teacher.wait_for_function(
-            "document.querySelector('[data-peer-flags]').textContent.includes('muted the microphone')")
+            "document.querySelector('[data-peer-flags]').textContent.includes('muted the microphone')", polling=100)
         student.get_by_role("button", name="Unmute").click()
 
         # The student reloads: back in the call by itself (no device check), the teacher sees new frames.
@@ -264,7 +194,7 @@ def test_the_room_fits_a_phone_and_passes_axe_before_joining(server, media_brows
     context, page = open_room(media_browser, server, alpha.host, sessions(alpha.student), lesson,
                               viewport={"width": 375, "height": 812})
     try:
-        page.wait_for_function("document.querySelector('[data-preview]').videoWidth > 0")
+        page.wait_for_function("document.querySelector('[data-preview]').videoWidth > 0", polling=100)
         assert not has_horizontal_scroll(page)
         assert room_axe_violations(page) == []
         # On a phone the device check comes first, above the board.

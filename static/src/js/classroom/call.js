@@ -76,9 +76,16 @@ export class Call {
     this.statsTimer = setInterval(() => this.watchBandwidth(pc), 2000);
   }
 
-  async handleSignal({ description, candidate }) {
+  // One signal at a time, in arrival order: a candidate must wait until the description before it is
+  // set, or addIceCandidate fails and the candidate is lost.
+  handleSignal(message) {
     const pc = this.pc;
-    if (!pc) return;
+    this.signals = (this.signals || Promise.resolve()).then(() => this.applySignal(pc, message));
+    return this.signals;
+  }
+
+  async applySignal(pc, { description, candidate }) {
+    if (!pc || pc !== this.pc) return; // a connection closed while this waited
     try {
       if (description) {
         // An answer is expected while our offer is out ("have-local-offer") or being set.

@@ -5,6 +5,9 @@ import { Chat } from "./chat.js";
 import { fillDeviceLists, getMedia, getTrack, levelMeter, playTestSound } from "./devices.js";
 import { RoomSocket } from "./socket.js";
 
+// Milestones on the page's performance timeline (bench/classroom_first_frame.py reads them).
+const mark = (name) => performance.mark && performance.mark(`room:${name}`);
+
 const root = document.querySelector("[data-room]");
 if (root) startRoom(root);
 
@@ -15,6 +18,7 @@ function newTabId() {
 }
 
 function startRoom(root) {
+  mark("start");
   const strings = JSON.parse(document.getElementById("room-strings").textContent);
   const $ = (selector) => root.querySelector(selector);
   const lessonId = root.dataset.lesson;
@@ -67,6 +71,7 @@ function startRoom(root) {
 
   // -- What the person sees -------------------------------------------------------------------
   function showState(state) {
+    if (state === "connected") mark("connected");
     let shown = state;
     if (!me.joined) shown = "new";
     else if (!call.pc) shown = "waiting";
@@ -146,7 +151,8 @@ function startRoom(root) {
   });
 
   function playRemote() {
-    ui.remoteVideo.play().catch(() => {
+    ui.remoteVideo.play().catch((error) => {
+      if (error.name !== "NotAllowedError") return; // e.g. interrupted by the next track: it plays on
       // Autoplay with sound needs a click on this page (after a reload): play muted, offer sound.
       ui.remoteVideo.muted = true;
       ui.remoteVideo.play().catch(() => {});
@@ -172,6 +178,7 @@ function startRoom(root) {
   function maybeStartCall() {
     if (!me.joined || me.over || !peer.present || peer.state !== "call") return;
     if (call.pc && call.peerSession === peer.session) return;
+    mark("call-start");
     call.start(peer.session, localStreamForCall());
     showState(call.state);
   }
@@ -181,7 +188,7 @@ function startRoom(root) {
     path: root.dataset.socket,
     tab: newTabId(),
     pageUrl: root.dataset.pageUrl,
-    onOpen: () => {},
+    onOpen: () => mark("socket-open"),
     onDown: () => {
       ui.presenceDot.dataset.presence = "unknown";
       ui.presenceText.textContent = strings.socket_lost;
@@ -192,6 +199,7 @@ function startRoom(root) {
 
   const handlers = {
     welcome(message) {
+      mark("welcome");
       me.polite = message.polite;
       call.polite = message.polite;
       call.setIceServers(message.ice_servers);
@@ -263,6 +271,7 @@ function startRoom(root) {
   // -- The device check ---------------------------------------------------------------------
   async function openDevices() {
     local = await getMedia({ camera: chosen.videoinput, mic: chosen.audioinput });
+    mark("devices");
     cameraTrack = local.stream.getVideoTracks()[0] || null;
     const mic = local.stream.getAudioTracks()[0];
     if (mic) mic.enabled = micOn;
