@@ -133,7 +133,15 @@ def trial_book(
             {"language": ValidationError(_("You have already had a free trial lesson in %(language)s."),
                                          code="second_trial", params={"language": language.display_name})}
         )
-    enrollment = Enrollment.objects.filter(student=student, language=language, is_active=True).first()
+    enrollment = (
+        Enrollment.objects.select_related("teacher").filter(student=student, language=language, is_active=True).first()
+    )
+    if enrollment is not None and enrollment.teacher is not None:
+        raise ValidationError(
+            {"language": ValidationError(_("You already study %(language)s with %(teacher)s."), code="studying",
+                                         params={"language": language.display_name,
+                                                 "teacher": enrollment.teacher.get_full_name()})}
+        )
     if enrollment is None:
         enrollment = enrollment_create(student=student, language=language, goal=goal[:255], by=student)
     lesson = trial_lesson_create(enrollment=enrollment, starts_at=starts_at, now=now)

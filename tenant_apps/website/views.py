@@ -3,6 +3,7 @@
 import mimetypes
 from datetime import date, timedelta
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
@@ -59,7 +60,8 @@ def trial(request):
         if form.bot:
             # Said politely and identically to a real booking, so the bot learns nothing; nothing is made.
             return redirect("website:trial_booked")
-        address = request.META.get("REMOTE_ADDR", "")
+        # The same client address as allauth's login limits (it honours the trusted-proxy settings).
+        address = get_account_adapter(request).get_client_ip(request)
         if not services.booking_allowed(address):
             return render(request, "website/trial_too_many.html", {"site": _site()}, status=429)
         if form.is_valid():

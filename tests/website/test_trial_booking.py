@@ -220,3 +220,15 @@ def test_the_booked_page_says_when_and_with_whom(alpha, english, free_slot):
     page = client.get("/trial/booked/").content.decode()
 
     assert "Olga Method" in page and "vera@example.com" in page
+
+
+def test_a_student_who_already_studies_the_language_is_told_so(alpha, english, free_slot, client_for, enrollment):
+    data = booking_data(english, free_slot)
+    for field in ("full_name", "email", "phone"):
+        data.pop(field)
+
+    response = _post(alpha, data, client=client_for(alpha, alpha.student))
+
+    assert response.status_code == 422
+    assert "You already study English with Tom Teacher." in response.content.decode()
+    assert not Lesson.objects.filter(kind="trial").exists()
