@@ -139,10 +139,10 @@ def hours_between(teacher, start: datetime, end: datetime) -> tuple[list, list]:
 
 
 def background_events(*, teacher, start: datetime, end: datetime, zone, busy: list[tuple[datetime, datetime]],
-                      labels: dict) -> list[dict]:
-    """Working hours (shaded), the free part of them (shaded green, titled) and days off (grey)."""
+                      labels: dict, now: datetime) -> list[dict]:
+    """Working hours (shaded), the free part of them still ahead (shaded green, titled) and days off (grey)."""
     working, off = hours_between(teacher, start, end)
-    free = _subtract(working, busy)
+    free = _subtract(working, [*busy, (start, now)])
     events = [{"start": wall(b, zone), "end": wall(e, zone), "display": "background", "classNames": ["cal-hours"]}
               for b, e in working]
     events += [{"start": wall(b, zone), "end": wall(e, zone), "display": "background", "classNames": ["cal-free"],

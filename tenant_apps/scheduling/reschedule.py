@@ -22,7 +22,14 @@ from tenant_apps.notifications.services import notify
 from tenant_apps.scheduling import notification_kinds as kinds
 from tenant_apps.scheduling.models import OCCUPYING, Freeze, Lesson, RescheduleProposal
 from tenant_apps.scheduling.permissions import REBOOKABLE
-from tenant_apps.scheduling.services import SlotTaken, _lock_pass_of, _pass_for_booking, _when, lesson_book, within_hours
+from tenant_apps.scheduling.services import (
+    SlotTaken,
+    _lock_pass_of,
+    _pass_for_booking,
+    _when,
+    lesson_book,
+    within_hours,
+)
 
 Status = Lesson.Status
 Proposal = RescheduleProposal

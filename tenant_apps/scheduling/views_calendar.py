@@ -90,7 +90,8 @@ def _teacher_events(request, teacher, *, urls):
     lessons = calendar.calendar_lessons(start=start, end=end, teacher=teacher)
     events = calendar.lesson_events(lessons, zone=zone, viewer=request.user, urls=urls)
     events += calendar.background_events(teacher=teacher, start=start, end=end, zone=zone,
-                                         busy=calendar.busy_periods(lessons), labels=_background_labels())
+                                         busy=calendar.busy_periods(lessons), labels=_background_labels(),
+                                         now=timezone.now())
     return JsonResponse(events, safe=False)
 
 

@@ -19,7 +19,6 @@ from billing.services import free_credits
 from tenant_apps.accounts.models import Role
 from tenant_apps.accounts.permissions import role_required
 from tenant_apps.scheduling import selectors
-from tenant_apps.scheduling.views_calendar import calendar_config
 from tenant_apps.scheduling.forms import BookForm, CancelForm, FreezeForm, MarkForm, PersonLessonsForm
 from tenant_apps.scheduling.models import Lesson
 from tenant_apps.scheduling.permissions import (
@@ -41,6 +40,7 @@ from tenant_apps.scheduling.services import (
     lesson_mark,
     pass_freeze,
 )
+from tenant_apps.scheduling.views_calendar import calendar_config
 
 Status = Lesson.Status
 SCHEDULE_AHEAD = timedelta(weeks=6)

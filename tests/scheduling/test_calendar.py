@@ -108,6 +108,10 @@ def test_the_teachers_week_shades_hours_and_free_time_around_lessons(client_for,
     wednesday_free = [f for f in of("cal-free") if f[0].startswith("2026-03-04")]
     assert wednesday_free == [("2026-03-04T12:00", "2026-03-04T13:00"), ("2026-03-04T14:00", "2026-03-04T15:00")]
     assert of("cal-off") == [("2026-03-05T03:00", "2026-03-06T03:00")]
+    # Monday has passed (now is Tuesday 12:00 Moscow): its hours are shaded, none of it is offered as free.
+    assert ("2026-03-02T12:00", "2026-03-02T15:00") in of("cal-hours")
+    assert not [f for f in of("cal-free") if f[0].startswith("2026-03-02")]
+    assert [f for f in of("cal-free") if f[0].startswith("2026-03-03")] == [("2026-03-03T12:00", "2026-03-03T15:00")]
     [lesson] = [e for e in shown if "cal-lesson" in e["classNames"]]
     assert lesson["start"] == "2026-03-04T13:00" and lesson["title"] == "Sam Student · English"
     assert lesson["url"].endswith("/move/")

@@ -26,9 +26,24 @@ function describe(info) {
   if (info.event.display === "background" || !props.status) return;
   const text = [info.event.title, info.timeText, props.statusLabel].filter(Boolean).join(" · ");
   info.el.setAttribute("title", text);
-  info.el.setAttribute("aria-label", text);
+  // The status is read after the visible text (the accessible name keeps what is seen).
+  const status = document.createElement("span");
+  status.className = "visually-hidden";
+  status.textContent = `, ${props.statusLabel}`;
+  (info.el.querySelector(".fc-event-title, .fc-list-event-title a") || info.el).append(status);
   info.el.dataset.status = props.status;
   info.el.dataset.startUtc = props.startUtc;
+}
+
+function quietIcons(element) {
+  // FullCalendar's arrow icons are role="img" without a name; their buttons carry the name (title).
+  for (const icon of element.querySelectorAll(".fc-icon")) {
+    icon.removeAttribute("role");
+    icon.setAttribute("aria-hidden", "true");
+  }
+  for (const button of element.querySelectorAll(".fc-button[title]:not([aria-label])")) {
+    if (!button.textContent.trim()) button.setAttribute("aria-label", button.title);
+  }
 }
 
 export function mountCalendar(element) {
@@ -73,6 +88,7 @@ export function mountCalendar(element) {
       else if (status.textContent === labels.loading) status.textContent = "";
     },
     eventDidMount: describe,
+    datesSet: () => quietIcons(element),
     windowResize: () => {
       // A phone turned sideways, a window made narrow: the list (or a day) fits, a week does not.
       if (media.matches === narrow) return;
@@ -85,6 +101,7 @@ export function mountCalendar(element) {
     },
   });
   calendar.render();
+  quietIcons(element);
   element.dataset.ready = "true";
   element.calendar = calendar;
   return calendar;
