@@ -2,7 +2,6 @@
 
 import html
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -21,6 +20,7 @@ from billing.models import FreeLessonGrant, LedgerEntry, Pass, Payment, PromoCod
 from billing.services import payment_mark_paid
 from tenant_apps.learning.models import Language
 from tenant_apps.learning.services import enrollment_create
+from tests.billing.test_concurrency import all_at_once
 
 PAGE = "/student/free-lessons/"
 
@@ -226,8 +226,9 @@ def test_a_student_cannot_place_another_students_grant(alpha, client_for):
 
 # Referral links -----------------------------------------------------------------------------------
 def signup(client, email="newcomer@alpha.test"):
-    return client.post("/accounts/signup/", {"full_name": "Nora Newcomer", "email": email,
-                                             "password1": "a-long-pass-phrase-42", "password2": "a-long-pass-phrase-42"})
+    password = "a-long-pass-phrase-42"
+    return client.post("/accounts/signup/", {"full_name": "Nora Newcomer", "email": email, "password1": password,
+                                             "password2": password})
 
 
 def test_a_friend_who_signs_up_through_the_link_gets_the_schools_free_lessons(alpha, client_for, student):
@@ -300,28 +301,6 @@ def test_without_a_referrer_reward_setting_the_first_payment_rewards_nobody(alph
 
 
 # Races --------------------------------------------------------------------------------------------
-def _all_at_once(count, work):
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def run(index):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    return results
-
-
 @pytest.fixture
 def committed_students(committed_cast):
     """Eight committed students of alpha racing for one code; removed afterwards with what they got."""
@@ -357,7 +336,7 @@ def test_concurrent_redemptions_of_a_one_use_code_grant_exactly_once(committed_s
             except RedeemRefused as refusal:
                 return refusal.code
 
-    outcomes = _all_at_once(len(students), redeem)
+    outcomes = all_at_once(len(students), redeem)
 
     assert sorted(outcomes) == ["granted"] + ["used_up"] * (len(students) - 1)
     with schema_context(schema):
@@ -380,7 +359,7 @@ def test_one_student_redeeming_in_many_tabs_at_once_gets_one_grant(committed_stu
             except RedeemRefused as refusal:
                 return refusal.code
 
-    outcomes = _all_at_once(6, redeem)
+    outcomes = all_at_once(6, redeem)
 
     assert sorted(outcomes) == ["granted"] + ["twice"] * 5
     with schema_context(schema):
