@@ -10,14 +10,11 @@ import base64
 import time
 
 import pytest
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django_tenants.utils import schema_context
 
 from tests.e2e.conftest import AXE_SCRIPT, CHROMIUM, CHROMIUM_ARGS, has_horizontal_scroll, running_server
-from tests.materials.conftest import make_lesson, pdf_bytes, png_bytes, upload
+from tests.materials.conftest import login, make_lesson, pdf_bytes, png_bytes, upload  # noqa: F401 - login: fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
@@ -100,24 +97,9 @@ def prepared(committed_cast, private_root, settings):
 
 
 @pytest.fixture
-def sessions(committed_cast):
-    alpha = committed_cast.a
-    made = []
-
-    def login(user) -> str:
-        with schema_context(alpha.school.schema_name):
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.save()
-        made.append(session.session_key)
-        return session.session_key
-
-    yield login
-    with schema_context(alpha.school.schema_name):
-        Session.objects.filter(session_key__in=made).delete()
-    connection.set_schema_to_public()
+def sessions(committed_cast, login):  # noqa: F811 - the fixture imported above
+    """`sessions(user)`: a committed login session key in alpha."""
+    return lambda user: login(committed_cast.a, user)
 
 
 def open_page(browser, server, host, session_key, path, **options):

@@ -11,9 +11,6 @@ from datetime import timedelta
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -53,26 +50,6 @@ def room(committed_cast):
         Lesson.objects.filter(pk=lesson.pk).delete()  # plans, items and the stage go with it
         Enrollment.objects.filter(pk=lesson.enrollment_id, lessons__isnull=True).delete()
     connection.set_schema_to_public()
-
-
-@pytest.fixture
-def login(committed_cast):
-    made = []
-
-    def make(school_cast, user) -> str:
-        with schema_context(school_cast.school.schema_name):
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.save()
-        made.append((school_cast.school.schema_name, session.session_key))
-        return session.session_key
-
-    yield make
-    for schema_name, session_key in made:
-        with schema_context(schema_name):
-            Session.objects.filter(session_key=session_key).delete()
 
 
 def stage_socket(host, lesson_id, session_key) -> WebsocketCommunicator:
