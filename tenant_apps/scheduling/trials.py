@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from tenant_apps.accounts.models import User
 from tenant_apps.learning.models import TeacherProfile
 from tenant_apps.scheduling.models import OCCUPYING, ExtraHours, Lesson, TimeOff, WeeklyPlan, WorkingHours
+from tenant_apps.scheduling.selectors import _local_days
 from tenant_apps.scheduling.setup_services import inside_weekly_hours
 from tenant_apps.scheduling.timeslots import local_instant, weekly_occurrences
 
@@ -92,13 +93,6 @@ def methodologist_free_slots(*, now: datetime | None = None, days: int = TRIAL_D
             if start <= instant < end and not _overlaps(busy[person], instant, instant + length):
                 free[instant].append(person)
     return dict(sorted(free.items()))
-
-
-def _local_days(start: datetime, end: datetime, zone: zoneinfo.ZoneInfo):
-    day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
-    while day <= last:
-        yield day
-        day += timedelta(days=1)
 
 
 def trial_lesson_create(*, enrollment, starts_at: datetime, now: datetime | None = None) -> Lesson:

@@ -10,7 +10,6 @@ fixture drops at the end of the module.
 """
 
 import re
-import socket
 from datetime import timedelta
 
 import pytest
@@ -22,7 +21,7 @@ from django_tenants.utils import schema_context
 from shared_apps.platform.management.commands.seed_demo import DEMO_PASSWORD
 from tests.billing.stripe_fixtures import *  # noqa: F403 (stripe_fake, stripe_api)
 from tests.billing.stripe_fixtures import WEBHOOK_SECRET
-from tests.e2e.conftest import axe_violations, has_horizontal_scroll, running_server
+from tests.e2e.conftest import _free_port, axe_violations, has_horizontal_scroll, running_server
 from tests.jobs.test_notifications_worker import Sink
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
@@ -30,12 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.committed]
 HOST = "panda.localhost"
 VISITOR = "vera.visitor@example.com"
 LINK = re.compile(r"https?://\S+/trial/welcome/\S+/")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
