@@ -132,8 +132,9 @@ def _free_times(lesson, now):
         return []
     if is_move(lesson):
         minutes = int((lesson.ends_at - lesson.starts_at).total_seconds() // 60)
-        return selectors.free_slots(enrollment=lesson.enrollment, lesson_pass=lesson_pass, minutes=minutes, now=now,
-                                    ignore_lesson_id=lesson.pk)
+        slots = selectors.free_slots(enrollment=lesson.enrollment, lesson_pass=lesson_pass, minutes=minutes, now=now,
+                                     ignore_lesson_id=lesson.pk)
+        return [instant for instant in slots if instant != lesson.starts_at]
     if not free_credits(lesson_pass):
         return []
     return selectors.free_slots(enrollment=lesson.enrollment, lesson_pass=lesson_pass,
