@@ -8,6 +8,7 @@ from billing.models import (
     Product,
     PromoCode,
     Referral,
+    ReferralLink,
     Refund,
     Reservation,
     WebhookEvent,
@@ -116,3 +117,10 @@ class RefundAdmin(AppendOnlyAdmin):
     list_display = ["created_at", "payment", "amount", "lessons_removed", "by", "reason"]
     search_fields = ["payment__student__email", "reason", "provider_refund_id"]
     list_select_related = ["payment__student", "payment__product", "by"]
+
+
+@admin.register(ReferralLink, site=school_admin_site)
+class ReferralLinkAdmin(AppendOnlyAdmin):
+    list_display = ["code", "student", "created_at"]
+    search_fields = ["code", "student__email", "student__full_name"]
+    list_select_related = ["student"]

@@ -364,3 +364,24 @@ def test_one_student_redeeming_in_many_tabs_at_once_gets_one_grant(committed_stu
     assert sorted(outcomes) == ["granted"] + ["twice"] * 5
     with schema_context(schema):
         assert FreeLessonGrant.objects.count() == 1 and PromoCode.objects.get().uses == 1
+
+
+def test_the_manager_switches_a_code_off_and_on_and_sets_the_referral_rewards(alpha, client_for, student):
+    code = make_code(alpha)
+    manager = client_for(alpha, alpha.manager)
+
+    off = manager.post(f"/manager/free-lessons/{code.pk}/toggle/", follow=True)
+    refused = student.post(PAGE, {"code": "WELCOME"})
+    manager.post(f"/manager/free-lessons/{code.pk}/toggle/", follow=True)
+    saved = manager.post("/manager/free-lessons/referrals/", {"referral_newcomer_lessons": 3,
+                                                              "referral_referrer_lessons": 2}, follow=True)
+    bad = manager.post("/manager/free-lessons/referrals/", {"referral_newcomer_lessons": 51,
+                                                            "referral_referrer_lessons": -1}, follow=True)
+
+    assert messages_on(off) == ["Promo code switched off."] and errors_on(refused)
+    assert PromoCode.objects.get().is_active
+    assert messages_on(saved) == ["Referral settings saved."]
+    assert messages_on(bad) == ["Enter numbers from 0 to 50."]
+    school = type(alpha.school).objects.get(pk=alpha.school.pk)
+    assert (school.referral_newcomer_lessons, school.referral_referrer_lessons) == (3, 2)
+    assert client_for(alpha, alpha.student).post(f"/manager/free-lessons/{code.pk}/toggle/").status_code == 403
