@@ -75,6 +75,7 @@ def home_context() -> dict:
 class NextStep:
     trials: list = field(default_factory=list)  # upcoming trial bookings
     ready_to_pay: list = field(default_factory=list)  # enrollments with a teacher and a plan, no pass yet
+    matching: list = field(default_factory=list)  # trials held, the teacher still to be chosen
     can_book_trial: bool = True
 
 
@@ -98,7 +99,12 @@ def next_steps_for_student(student, *, now: datetime) -> NextStep:
     )
     for plan in plans:
         plan.summary = plan_summary(plan, student)
-    return NextStep(trials=trials, ready_to_pay=plans)
+    matching = list(
+        TrialBooking.objects.filter(student=student, outcome=TrialBooking.Outcome.HELD,
+                                    enrollment__is_active=True, enrollment__teacher__isnull=True)
+        .select_related("language", "enrollment__level")
+    )
+    return NextStep(trials=trials, ready_to_pay=plans, matching=matching)
 
 
 # The manager's funnel ----------------------------------------------------------------------------

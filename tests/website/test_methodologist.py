@@ -55,10 +55,12 @@ def test_the_methodologist_records_b1_then_assigns_a_teacher_and_a_plan(alpha, b
 
     recorded = client.post(f"/methodologist/trials/{booked.pk}/",
                            {"outcome": "held", "level": b1.pk, "goal": "IELTS 7", "notes": "Good listening"})
+    waiting = client_for(alpha, booked.student).get("/student/").content.decode()
     page = client.get(recorded["Location"]).content.decode()
     assigned = client.post(recorded["Location"], _plan_post(alpha.teacher2))
 
     assert recorded["Location"] == f"/methodologist/enrollments/{booked.enrollment_id}/teacher/"
+    assert "English: we are choosing your teacher" in waiting and "Your level is B1." in waiting
     assert "Tina Teacher" in page and "2 of 2 preferred times free" in page
     assert assigned.status_code == 302
     booked.refresh_from_db()
