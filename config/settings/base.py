@@ -148,7 +148,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",  # a Redis outage is a cache miss, not a 500
             "LOCATION": REDIS_URL,
             # Every key carries the schema: one school never reads another's entries.
             "KEY_FUNCTION": "django_tenants.cache.make_key",

@@ -106,3 +106,21 @@ def test_with_redis_down_the_board_refuses_then_recovers_with_nothing_lost(
     assert not connected_while_down
     assert set(seen) == {"before", "during"}
     assert set(stored_elements(a, lesson)) == {"before", "during"}
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/teacher/"])
+def test_with_redis_down_pages_are_still_served(cast, client_for, settings, path):
+    dead = PrivateRedis()  # a free port nobody listens on
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{dead.port}/0",
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+        }
+    }
+    from django.core.cache import cache
+
+    assert cache.get("anything", "missing") == "missing"
+    assert cache.add("key", 1) is False and cache.set("key", 1) is None
+    response = client_for(cast.a, cast.a.teacher).get(path, follow=True)
+    assert response.status_code == 200 and b"Log out" in response.content  # the school, the session, the user
