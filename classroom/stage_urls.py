@@ -7,5 +7,6 @@ from classroom import stage_views
 app_name = "stage"
 urlpatterns = [
     path("lessons/<int:lesson_id>/stage/items/", stage_views.room_item_new, name="item_new"),
+    path("lessons/<int:lesson_id>/stage/plans/", stage_views.room_plan_new, name="plan_new"),
     path("lessons/<int:lesson_id>/stage/words/", stage_views.room_word_new, name="word_new"),
 ]

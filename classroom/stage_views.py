@@ -1,4 +1,4 @@
-"""The room's HTTP side of the stage: the teacher adds an item mid-lesson; either side adds a word.
+"""The room's HTTP side of the stage: the teacher adds an item or a template mid-lesson; either side adds a word.
 
 Both answer JSON for the room's script. The lesson's two people only (404 for anyone else, the same
 answer as for a lesson that does not exist); adding an item is the teacher's (403 for the student).
@@ -16,8 +16,9 @@ from classroom.access import lesson_for_seat
 from classroom.stage import stage_announce
 from tenant_apps.materials.forms import ItemForm
 from tenant_apps.materials.models import LessonPlan
+from tenant_apps.materials.permissions import can_view_plan
 from tenant_apps.materials.selectors import item_payload
-from tenant_apps.materials.services import plan_create
+from tenant_apps.materials.services import plan_copy, plan_create
 from tenant_apps.materials.views import add_item_from_form
 from tenant_apps.vocabulary.forms import WordForm
 from tenant_apps.vocabulary.services import word_add
@@ -51,6 +52,23 @@ def room_item_new(request, lesson_id):
         return _errors(form)
     html = render_to_string("materials/_room_item.html", {"item": item, "plan": plan}, request=request)
     return JsonResponse({"item": item_payload(item), "html": html, "plan": plan.pk}, status=201)
+
+
+@login_required
+@require_POST
+def room_plan_new(request, lesson_id):
+    """The teacher copies a template into the lesson mid-lesson; the panel switches to it."""
+    seat = _seat_or_404(request.user, lesson_id)
+    if not seat.is_leader:
+        raise PermissionDenied
+    template_id = request.POST.get("template", "")
+    template = LessonPlan.objects.filter(pk=int(template_id), lesson__isnull=True).first() if (
+        template_id.isdigit()) else None
+    if template is None or not can_view_plan(request.user, template):
+        return JsonResponse({"errors": {"template": [_("Choose one of the school's templates.")]}}, status=422)
+    plan = plan_copy(plan=template, owner=request.user, lesson=seat.lesson)
+    html = render_to_string("materials/_room_plan.html", {"plan": plan}, request=request)
+    return JsonResponse({"plan": plan.pk, "title": plan.title, "html": html}, status=201)
 
 
 def _room_plan(request, seat) -> LessonPlan:

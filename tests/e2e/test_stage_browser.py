@@ -72,6 +72,7 @@ def stage_browser():
 @pytest.fixture
 def prepared(committed_cast, private_root, settings):
     """A lesson starting in 5 minutes whose plan holds a prepared picture."""
+    from tenant_apps.materials.models import LessonPlan
     from tenant_apps.materials.services import item_add, plan_create
 
     settings.PRIVATE_MEDIA_ROOT = private_root
@@ -82,6 +83,9 @@ def prepared(committed_cast, private_root, settings):
                            topic_shared=True)
         picture = item_add(plan=plan, by=alpha.teacher, kind="image", title="Beach picture",
                            upload=upload("beach.png", png_bytes(400, 300, (30, 120, 200))))
+        template = plan_create(owner=alpha.teacher, title="Warm-ups")
+        item_add(plan=template, by=alpha.teacher, kind="text", title="Warm-up",
+                 text="<p>Where did you go <b>last summer</b>?</p><script>window.__owned = true</script>")
     connection.set_schema_to_public()
     yield lesson, picture
     with schema_context(alpha.school.schema_name):
@@ -89,6 +93,7 @@ def prepared(committed_cast, private_root, settings):
         from tenant_apps.scheduling.models import Lesson
 
         Lesson.objects.filter(pk=lesson.pk).delete()  # its plans, items, stage; its words keep no lesson
+        LessonPlan.objects.filter(pk=template.pk).delete()
         from tenant_apps.vocabulary.models import Word
 
         Word.objects.filter(student=alpha.student, lesson__isnull=True).delete()
@@ -169,6 +174,16 @@ def test_the_teacher_shows_prepared_and_new_materials_and_the_student_follows(
         teacher.get_by_label("Page of New exercises").select_option("2")
         timings["pdf_page_2"] = push_delay(teacher, student, "[data-stage-view] img[alt='New exercises: Page 2 of 2']")
         assert student.evaluate("document.querySelector('[data-stage-view] img').naturalWidth") > 1000
+
+        # A template brought into the lesson becomes another plan; its text goes on the stage, sanitised.
+        teacher.get_by_label("Use a template in this lesson").select_option(label="Warm-ups")
+        teacher.get_by_role("button", name="Add to this lesson").click()
+        teacher.get_by_role("button", name="Show Warm-up").click()
+        student.wait_for_selector(".stage-text b:has-text('last summer')", timeout=3000)
+        assert student.evaluate("window.__owned") is None
+        assert teacher.get_by_label("Plan", exact=True).locator("option").all_inner_texts() == [
+            "Past Simple", "Warm-ups"]
+        teacher.get_by_label("Plan", exact=True).select_option(label="Past Simple")
 
         # 3. A video, recorded in the page and uploaded mid-lesson, plays on both and pauses on both.
         webm = tmp_path / "clip.webm"

@@ -1,5 +1,7 @@
 """The stage and the plan panel inside the lesson room, and the teacher's upload mid-lesson."""
 
+from django_tenants.utils import schema_context
+
 from tenant_apps.materials.models import LessonPlan, PlanItem
 from tenant_apps.materials.services import item_add
 from tenant_apps.vocabulary.services import word_add
@@ -47,7 +49,8 @@ def test_only_the_lessons_teacher_uploads_mid_lesson(client_for, cast, alpha, le
     assert client_for(alpha, alpha.teacher2).post(f"/lessons/{lesson.pk}/stage/items/", data).status_code == 404
     assert client_for(alpha, alpha.manager).post(f"/lessons/{lesson.pk}/stage/items/", data).status_code == 404
     assert client_for(cast.b, cast.b.teacher).post(f"/lessons/{lesson.pk}/stage/items/", data).status_code == 404
-    assert not PlanItem.objects.exists()
+    with schema_context(alpha.school.schema_name):  # the request on beta's host left the connection there
+        assert not PlanItem.objects.exists()
 
 
 def test_the_teachers_room_has_the_plan_panel_and_the_stage(client_for, alpha, lesson, plan):
@@ -69,3 +72,32 @@ def test_the_students_room_has_the_stage_but_no_plan(client_for, alpha, lesson, 
     assert "data-stage" in page and "Add to the dictionary" in page
     assert "data-plan-panel" not in page and "Secret answers" not in page
     assert '<div class="room-plan"></div>' in page  # empty, so the layout hides the column
+
+
+def test_the_teacher_brings_a_template_into_the_lesson_mid_lesson(client_for, alpha, lesson):
+    from tenant_apps.materials.services import plan_create
+
+    template = plan_create(owner=alpha.teacher2, title="Shared warm-ups")
+    item_add(plan=template, by=alpha.teacher2, kind="text", title="Warm-up", text="Hello")
+
+    response = client_for(alpha, alpha.teacher).post(f"/lessons/{lesson.pk}/stage/plans/", {"template": template.pk})
+
+    assert response.status_code == 201
+    copy = LessonPlan.objects.get(lesson=lesson)
+    assert response.json()["plan"] == copy.pk and 'data-show-item' in response.json()["html"]
+    assert list(copy.items.values_list("title", flat=True)) == ["Warm-up"]
+
+
+def test_only_a_template_can_be_brought_in_and_only_by_the_teacher(client_for, cast, alpha, lesson, plan):
+    from tenant_apps.materials.services import plan_create
+
+    template = plan_create(owner=alpha.teacher, title="T")
+    url = f"/lessons/{lesson.pk}/stage/plans/"
+
+    assert client_for(alpha, alpha.teacher).post(url, {"template": plan.pk}).status_code == 422  # a lesson's plan
+    assert client_for(alpha, alpha.teacher).post(url, {"template": "x"}).status_code == 422
+    assert client_for(alpha, alpha.student).post(url, {"template": template.pk}).status_code == 403
+    assert client_for(alpha, alpha.teacher2).post(url, {"template": template.pk}).status_code == 404
+    assert client_for(cast.b, cast.b.teacher).post(url, {"template": template.pk}).status_code == 404
+    with schema_context(alpha.school.schema_name):  # the request on beta's host left the connection there
+        assert LessonPlan.objects.filter(lesson=lesson).count() == 1

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django_tenants.utils import schema_context
 
 from tenant_apps.vocabulary.models import Word
 from tenant_apps.vocabulary.services import word_add
@@ -43,6 +44,8 @@ def test_another_schools_user_cannot_add_a_word(client_for, cast, lesson):
                                                         {"word": "a", "translation": "b"})
 
     assert response.status_code == 404
+    with schema_context(cast.a.school.schema_name):
+        assert not Word.objects.exists()
 
 
 def test_a_word_needs_a_word_and_a_translation(client_for, alpha, lesson):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from tenant_apps.materials import files
 from tenant_apps.materials.forms import ItemForm
 from tenant_apps.materials.models import PlanItem
-from tenant_apps.materials.selectors import plans_for_lesson
+from tenant_apps.materials.selectors import plans_for_lesson, templates_shelf
 
 register = template.Library()
 
@@ -56,6 +56,8 @@ def room_plan_panel(lesson, seat):
     return {
         "plans": plans,
         "item_url": reverse("stage:item_new", args=[lesson.pk]),
+        "plan_url": reverse("stage:plan_new", args=[lesson.pk]),
+        "templates": list(templates_shelf()),
         "form": ItemForm(auto_id=f"stage-item-{lesson.pk}-%s"),
         "accept": accept,
         "kinds": PlanItem.Kind,

@@ -170,6 +170,42 @@ class Stage {
     });
     const form = panel.querySelector("[data-plan-add]");
     if (form) this.bindAddForm(panel, form);
+    const templateForm = panel.querySelector("[data-plan-template]");
+    if (templateForm) this.bindTemplateForm(panel, templateForm);
+  }
+
+  // A template copied into the lesson mid-lesson becomes one more plan, shown at once.
+  bindTemplateForm(panel, form) {
+    const error = form.querySelector("[data-plan-template-error]");
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      error.hidden = true;
+      try {
+        const response = await fetch(form.action, {
+          method: "POST", body: new FormData(form), headers: { "X-CSRFToken": csrfToken(form) },
+          credentials: "same-origin",
+        });
+        const body = await response.json().catch(() => ({}));
+        if (response.status !== 201) {
+          error.textContent = Object.values(body.errors || {}).flat().join(" ") || this.strings.failed;
+          error.hidden = false;
+          return;
+        }
+        panel.querySelector("[data-plan-items='']")?.remove();
+        panel.querySelector("[data-plan-none]")?.remove();
+        const lists = panel.querySelectorAll("[data-plan-items]");
+        (lists.length ? lists[lists.length - 1] : panel.querySelector("[data-plan-switch-box]"))
+          .insertAdjacentHTML("afterend", body.html);
+        const select = panel.querySelector("[data-plan-switch]");
+        select.append(new Option(body.title, String(body.plan)));
+        select.value = String(body.plan);
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+        panel.querySelector("[data-plan-switch-box]").hidden = select.options.length < 2;
+      } catch (failure) {
+        error.textContent = this.strings.failed;
+        error.hidden = false;
+      }
+    });
   }
 
   showItem(item, page) {
@@ -228,9 +264,13 @@ class Stage {
   }
 
   addToPanel(panel, body) {
-    let list = panel.querySelector(`[data-plan-items="${body.plan}"]`) || panel.querySelector("[data-plan-items='']");
+    const list = panel.querySelector(`[data-plan-items="${body.plan}"]`) || panel.querySelector("[data-plan-items='']");
     if (!list) return;
-    list.dataset.planItems = String(body.plan);
+    if (!list.dataset.planItems) {
+      // The lesson's first plan, made by this upload: the switcher learns it too.
+      list.dataset.planItems = String(body.plan);
+      panel.querySelector("[data-plan-switch]")?.append(new Option(list.getAttribute("aria-label"), String(body.plan)));
+    }
     list.hidden = false;
     panel.querySelector("[data-plan-none]")?.remove();
     list.insertAdjacentHTML("beforeend", body.html);
