@@ -44,6 +44,7 @@ AREAS: dict[str, list[Section]] = {
     ],
     Role.METHODOLOGIST: [
         Section("trials", _("Trial lessons"), ready=True),
+        Section("hours", _("My working hours"), ready=True),
     ],
     Role.MANAGER: [
         Section("overview", _("School overview"), ready=True),
@@ -79,6 +80,7 @@ _OWN_PAGES = {
     (Role.MANAGER, "students"): "areas:manager_students",
     (Role.MANAGER, "settings"): "areas:manager_settings",
     (Role.MANAGER, "funnel"): "areas:manager_funnel",
+    (Role.METHODOLOGIST, "hours"): "areas:methodologist_hours",
     (Role.MANAGER, "products"): "billing:manager_products",
     (Role.MANAGER, "payments"): "billing:manager_payments",
     (Role.MANAGER, "free-lessons"): "billing:manager_promo_codes",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("teacher/students/", views.teacher_students, name="teacher_students"),
     path("teacher/<slug:slug>/", views.teacher_section, name="teacher_section"),
     path("methodologist/", views_methodologist.methodologist_trials, name="methodologist"),
+    path("methodologist/hours/", views_methodologist.methodologist_hours, name="methodologist_hours"),
     path("methodologist/trials/<int:pk>/", views_methodologist.trial_detail, name="methodologist_trial"),
     path("methodologist/enrollments/<int:pk>/teacher/", views_methodologist.assign_teacher,
          name="methodologist_assign"),

@@ -170,3 +170,32 @@ def manager_funnel(request):
             setattr(totals, key, getattr(totals, key) + getattr(row, key))
     context = {"by_month": by_month, "by_person": by_person, "totals": totals}
     return _render(request, Role.MANAGER, "funnel", "areas/manager_funnel.html", context)
+
+
+@methodologist_required
+def methodologist_hours(request):
+    """The methodologist's weekly hours: the free times of trial lessons are cut from them."""
+    from django.shortcuts import get_object_or_404
+
+    from tenant_apps.scheduling.forms_setup import WorkingHoursForm
+    from tenant_apps.scheduling.models import WorkingHours
+    from tenant_apps.scheduling.setup_services import hours_zone, working_hours_add
+
+    windows = WorkingHours.objects.filter(teacher=request.user)
+    zone = hours_zone(request.user, request.tenant)
+    form = WorkingHoursForm(request.POST if "add" in request.POST else None, existing=windows)
+    if request.method == "POST" and "remove" in request.POST:
+        get_object_or_404(WorkingHours, pk=request.POST["remove"], teacher=request.user).delete()
+        messages.success(request, _("Working hours removed. Lessons booked in them stay booked."))
+        return redirect("areas:methodologist_hours")
+    if form.is_bound and form.is_valid():
+        try:
+            working_hours_add(teacher=request.user, time_zone=zone, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Working hours added."))
+            return redirect("areas:methodologist_hours")
+    context = {"windows": windows, "form": form, "zone_name": zone}
+    status = 422 if form.is_bound else 200
+    return _render(request, Role.METHODOLOGIST, "hours", "areas/methodologist_hours.html", context, status=status)

@@ -218,3 +218,22 @@ def test_the_trials_room_is_the_methodologists_and_the_students(alpha, english, 
     assert client_for(alpha, alpha.methodologist).get(url).status_code == 200
     assert client_for(alpha, booking.student).get(url).status_code == 200
     assert client_for(alpha, alpha.teacher).get(url).status_code == 404
+
+
+def test_the_methodologist_sets_the_hours_visitors_book_trials_in(alpha, client_for):
+    from tenant_apps.scheduling.trials import methodologist_free_slots
+
+    client = client_for(alpha, alpha.methodologist)
+    added = client.post("/methodologist/hours/", {"add": "1", "weekday": "2", "starts": "10:00", "ends": "12:00"})
+    overlapping = client.post("/methodologist/hours/", {"add": "1", "weekday": "2", "starts": "11:00", "ends": "13:00"})
+
+    assert added.status_code == 302
+    assert overlapping.status_code == 422 and "This overlaps your Wednesday window" in overlapping.content.decode()
+    (window,) = WorkingHours.objects.filter(teacher=alpha.methodologist)
+    assert (window.weekday, window.starts, window.ends) == (2, time(10), time(12))
+    moscow = timezone.get_fixed_timezone(180)
+    assert {timezone.localtime(s, moscow).strftime("%a %H:%M") for s in methodologist_free_slots()} <= {
+        "Wed 10:00", "Wed 10:30", "Wed 11:00", "Wed 11:30"}
+    assert client_for(alpha, alpha.teacher).post("/methodologist/hours/", {"remove": window.pk}).status_code == 403
+    removed = client.post("/methodologist/hours/", {"remove": window.pk})
+    assert removed.status_code == 302 and not WorkingHours.objects.filter(teacher=alpha.methodologist).exists()
