@@ -11,7 +11,7 @@ class SchedulingConfig(AppConfig):
         from billing.hooks import on_pass_activated
         from tenant_apps.notifications import reminders
         from tenant_apps.scheduling.notification_kinds import register_kinds
-        from tenant_apps.scheduling.reminders import freezes_ended, lessons_soon, lessons_unmarked
+        from tenant_apps.scheduling.reminders import freezes_ended, lessons_soon, lessons_unmarked, proposals_lapsed
         from tenant_apps.scheduling.services import plan_book_on_pass_activated
 
         register_kinds()
@@ -19,3 +19,4 @@ class SchedulingConfig(AppConfig):
         reminders.register("scheduling.lessons_soon", lessons_soon)
         reminders.register("scheduling.lessons_unmarked", lessons_unmarked)
         reminders.register("scheduling.freezes_ended", freezes_ended)
+        reminders.register("scheduling.proposals_lapsed", proposals_lapsed)

@@ -14,6 +14,7 @@ RESCHEDULE_PROPOSED = "scheduling.reschedule_proposed"
 RESCHEDULE_ACCEPTED = "scheduling.reschedule_accepted"
 RESCHEDULE_DECLINED = "scheduling.reschedule_declined"
 LESSON_MOVED = "scheduling.lesson_moved"
+RESCHEDULE_LAPSED = "scheduling.reschedule_lapsed"
 
 
 def register_kinds() -> None:
@@ -29,3 +30,4 @@ def register_kinds() -> None:
     register(Kind(RESCHEDULE_ACCEPTED, _("The teacher accepted the time you proposed"), frozenset({EMAIL})))
     register(Kind(RESCHEDULE_DECLINED, _("The teacher declined the time you proposed"), frozenset({EMAIL})))
     register(Kind(LESSON_MOVED, _("The teacher moved a lesson"), frozenset({EMAIL})))
+    register(Kind(RESCHEDULE_LAPSED, _("A time you proposed lapsed unanswered"), frozenset({EMAIL})))

@@ -165,3 +165,37 @@ def _freeze_version(pk: int) -> str | None:
 
     ends_at = Freeze.objects.filter(pk=pk).values_list("ends_at", flat=True).first()
     return None if ends_at is None else ends_at.isoformat()
+
+
+def proposals_lapsed(now: datetime):
+    """A proposal the teacher left unanswered until it lapsed: its student hears so (once)."""
+    from tenant_apps.scheduling.models import RescheduleProposal
+
+    lapsed = RescheduleProposal.objects.filter(
+        status__in=["pending", "expired"], expires_at__lte=now, expires_at__gt=now - UNMARKED_LOOKBACK
+    ).select_related("lesson__student", "lesson__teacher")
+    reader = None
+    for proposal in lapsed:
+        student = proposal.lesson.student
+        if not student.is_active:
+            continue
+        reader = reader or _Reader()
+        yield DueReminder(
+            key=f"proposal.{proposal.pk}.lapsed",
+            recipient=student,
+            kind=kinds.RESCHEDULE_LAPSED,
+            context={"new": reader.when(student, proposal.starts_at),
+                     "teacher": proposal.lesson.teacher.get_full_name()},
+            url=STUDENT_URL,
+            subject_version="unanswered",
+            due_at=proposal.expires_at,
+            current_version=lambda pk=proposal.pk: _proposal_version(pk),
+        )
+
+
+def _proposal_version(pk: int) -> str | None:
+    """Still unanswered (waiting, or recorded as expired); None once accepted, declined or withdrawn."""
+    from tenant_apps.scheduling.models import RescheduleProposal
+
+    status = RescheduleProposal.objects.filter(pk=pk).values_list("status", flat=True).first()
+    return "unanswered" if status in ("pending", "expired") else None

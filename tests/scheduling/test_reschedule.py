@@ -260,3 +260,28 @@ def test_a_move_is_all_or_nothing_and_keeps_the_credits(alpha, lesson, lesson_pa
     reservation = Reservation.objects.get(lesson_id=lesson.pk, status="open")
     assert reservation.lesson_starts_at == after.starts_at
     assert free_credits(lesson_pass) == before[1]
+
+
+def test_an_unanswered_proposal_tells_the_student_once_when_it_lapses(alpha, lesson):
+    from tenant_apps.notifications.reminders import reminders_send_due
+
+    unanswered = proposal_create(lesson=lesson, starts_at=FRIDAY_NOON, by=alpha.student, now=NOW)
+    reminders_send_due(now=lesson.starts_at - timedelta(minutes=1))
+    assert kinds.RESCHEDULE_LAPSED not in kinds_of(alpha.student)
+
+    reminders_send_due(now=lesson.starts_at + timedelta(minutes=1))
+    reminders_send_due(now=lesson.starts_at + timedelta(minutes=6))
+
+    lapsed = Notification.objects.filter(recipient=alpha.student, kind=kinds.RESCHEDULE_LAPSED)
+    assert lapsed.count() == 1 and "Tom Teacher" in lapsed.get().body
+    unanswered.refresh_from_db()
+    assert unanswered.status == "pending"  # lapsed by its time; accepting it is refused and records it
+
+
+def test_an_answered_proposal_sends_no_lapse_notice(alpha, lesson):
+    from tenant_apps.notifications.reminders import reminders_send_due
+
+    proposal = proposal_create(lesson=lesson, starts_at=FRIDAY_NOON, by=alpha.student, now=NOW)
+    proposal_decline(proposal=proposal, by=alpha.teacher, now=NOW)
+    reminders_send_due(now=lesson.starts_at + timedelta(minutes=1))
+    assert kinds.RESCHEDULE_LAPSED not in kinds_of(alpha.student)
