@@ -173,3 +173,31 @@ def test_the_materials_page_costs_the_same_with_2_or_12_lessons(client_for, alph
 
     assert response.content.decode().count("Plan ") >= 12
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_plan_page_and_the_students_topics_cost_the_same_as_they_grow(client_for, alpha, plan,
+                                                                           django_assert_max_num_queries):
+    teacher, student = client_for(alpha, alpha.teacher), client_for(alpha, alpha.student)
+    plan.topic, plan.topic_shared = "Holidays", True
+    plan.save()
+
+    def grow(count, offset):
+        for index in range(count):
+            item_add(plan=plan, by=alpha.teacher, kind="text", title=f"Item {offset + index}", text="x")
+            lesson = make_lesson(alpha, starts_in=timedelta(days=offset + index, hours=3))
+            plan_create(owner=alpha.teacher, lesson=lesson, title="P", topic=f"Topic {offset + index}",
+                        topic_shared=True)
+
+    grow(2, 1)
+    counts = {}
+    for client, url in ((teacher, f"/teacher/materials/plans/{plan.pk}/"), (student, "/student/lesson-plan/")):
+        client.get(url)
+        with django_assert_max_num_queries(12) as few:
+            client.get(url)
+        counts[url] = len(few.captured_queries)
+    grow(10, 3)
+    for client, url in ((teacher, f"/teacher/materials/plans/{plan.pk}/"), (student, "/student/lesson-plan/")):
+        with django_assert_max_num_queries(12) as many:
+            page = client.get(url).content.decode()
+        assert len(many.captured_queries) == counts[url], url
+        assert "Item 12" in page or "Topic 12" in page
