@@ -150,6 +150,8 @@ def plan_save_as_template(request, pk):
 @require_POST
 def plan_apply(request, pk):
     template = get_plan_to_view(request.user, pk)
+    if not template.is_template:
+        raise Http404
     lessons = Lesson.objects.filter(teacher=request.user, status=Lesson.Status.SCHEDULED).select_related("student")
     form = ApplyTemplateForm(request.POST, lessons=lessons)
     if not form.is_valid():

@@ -201,3 +201,12 @@ def test_the_plan_page_and_the_students_topics_cost_the_same_as_they_grow(client
             page = client.get(url).content.decode()
         assert len(many.captured_queries) == counts[url], url
         assert "Item 12" in page or "Topic 12" in page
+
+
+def test_a_lessons_plan_is_not_applied_like_a_template(client_for, alpha, plan):
+    other = make_lesson(alpha, student=alpha.student2, starts_in=timedelta(days=1))
+
+    response = client_for(alpha, alpha.teacher).post(f"/teacher/materials/plans/{plan.pk}/apply/", {"lesson": other.pk})
+
+    assert response.status_code == 404
+    assert not LessonPlan.objects.filter(lesson=other).exists()

@@ -292,3 +292,26 @@ def test_a_word_added_over_http_reaches_both_stages(committed_cast, room, login)
 
     assert status == 201
     assert seen["type"] == "word" and seen["word"]["word"] == "hello"
+
+
+def test_clearing_the_stage_empties_it_for_the_student_and_for_a_late_joiner(committed_cast, room, login):
+    a = committed_cast.a
+    lesson, items = room
+    teacher_key, student_key = login(a, a.teacher), login(a, a.student)
+
+    async def body():
+        teacher, _ = await join(a.host, lesson.pk, teacher_key)
+        student, _ = await join(a.host, lesson.pk, student_key)
+        await teacher.send_json_to({"action": "show", "item": items["text"].pk})
+        shown = await student.receive_json_from(timeout=TIMEOUT)
+        await teacher.send_json_to({"action": "clear"})
+        cleared = await student.receive_json_from(timeout=TIMEOUT)
+        late, current = await join(a.host, lesson.pk, student_key)
+        for socket in (teacher, student, late):
+            await socket.disconnect()
+        return shown, cleared, current
+
+    shown, cleared, current = async_to_sync(body)()
+
+    assert shown["item"]["html"] == "<b>Once</b>"
+    assert cleared == current == {"type": "stage", "item": None}
