@@ -143,8 +143,12 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def _signal(self, content):
         payload = _clean_signal(content)
-        if payload is None:
+        # Optional ids: the peer's page it is meant for (a reloaded page ignores its predecessor's talk)
+        # and the sender's peer connection (the peer follows a new one, drops leftovers of an old one).
+        ids = {key: content[key] for key in ("to", "pc") if content.get(key) is not None}
+        if payload is None or not all(isinstance(value, str) and TAB_ID.match(value) for value in ids.values()):
             return await self._error("invalid_signal", _("This is not a valid WebRTC description or candidate."))
+        payload.update(ids)
         await self.channel_layer.group_send(
             self.peer_group, {"type": "peer.signal", "session": self.session, "payload": payload}
         )

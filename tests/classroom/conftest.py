@@ -36,8 +36,28 @@ def make_paid_lesson(school_cast, *, starts_in: timedelta, student=None, teacher
                           minutes=minutes, now=now)
 
 
-def remove_lessons_of(enrollment_ids) -> None:
-    """Everything make_paid_lesson made (committed tests clean up after themselves)."""
+def remove_lessons_of(enrollment_ids, attempts: int = 5) -> None:
+    """Everything make_paid_lesson made (committed tests clean up after themselves).
+
+    A server that just saw the room empty may still be writing the lesson's board (the whiteboard
+    compacts it then): a deadlock with that write is retried.
+    """
+    import time
+
+    from django.db import OperationalError, transaction
+
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                _remove_lessons_of(enrollment_ids)
+            return
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
+
+
+def _remove_lessons_of(enrollment_ids) -> None:
     from billing.models import LedgerEntry, Pass, Payment, Product, Reservation
     from classroom.models import ChatMessage
     from tenant_apps.learning.models import Enrollment

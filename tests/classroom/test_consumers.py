@@ -170,7 +170,8 @@ def test_signals_reach_the_peer_only_and_groups_carry_the_schema(committed_lesso
         groups = set(get_channel_layer().groups)
         await teacher.send_json_to({"action": "signal", "description": OFFER})
         await teacher.send_json_to({"action": "signal", "candidate": CANDIDATE})
-        await teacher.send_json_to({"action": "signal", "candidate": None})
+        await teacher.send_json_to(
+            {"action": "signal", "candidate": None, "to": "student-page-1", "pc": "connection2"})
         heard = [await student.receive_json_from(timeout=TIMEOUT) for _ in range(3)]
         teacher_heard_nothing = await teacher.receive_nothing(timeout=0.3)
         bystander_heard_nothing = await bystander.receive_nothing(timeout=0.3)
@@ -183,7 +184,7 @@ def test_signals_reach_the_peer_only_and_groups_carry_the_schema(committed_lesso
     assert heard == [
         {"type": "signal", "from": session, "description": OFFER},
         {"type": "signal", "from": session, "candidate": CANDIDATE},
-        {"type": "signal", "from": session, "candidate": None},
+        {"type": "signal", "from": session, "candidate": None, "to": "student-page-1", "pc": "connection2"},
     ]
     assert teacher_heard_nothing and bystander_heard_nothing
     schema = a.school.schema_name
@@ -236,6 +237,8 @@ def test_bad_messages_get_an_error_relay_nothing_and_keep_both_sockets_open(comm
         ('{"action": "signal", "description": {"type": "pranswer", "sdp": "v=0"}}', "invalid_signal"),
         ('{"action": "signal", "candidate": {"candidate": 5}}', "invalid_signal"),
         ('{"action": "signal", "candidate": {"candidate": "c", "sdpMLineIndex": true}}', "invalid_signal"),
+        ('{"action": "signal", "candidate": null, "to": "not a page id!"}', "invalid_signal"),
+        ('{"action": "signal", "candidate": null, "pc": 7}', "invalid_signal"),
         ('{"action": "state", "state": "dancing"}', "invalid_state"),
         ('{"action": "chat.history", "after": "x"}', "invalid_message"),
         ("x" * (MAX_MESSAGE_BYTES + 1), "too_large"),

@@ -5,21 +5,38 @@
 const DISCONNECTED_GRACE_MS = 2500;
 const WEAK_SAMPLES = 3;
 const WEAK_BITRATE = 120000; // bits/s available for sending: below this, video is paused, sound goes on
+const STUCK_MS = 12000;
+
+function newId() {
+  const bytes = new Uint8Array(9);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 export class Call {
-  constructor({ polite, iceServers, signal, onState, onRemoteStream, onWeak }) {
+  constructor({ polite, iceServers, signal, onState, onRemoteStream, onWeak, onPeerRestarted, onStuck, onClosed }) {
     this.polite = polite;
     this.iceServers = iceServers;
-    this.signal = signal; // (payload) => send {action: "signal", ...payload}
+    this.send = signal; // (payload) => send {action: "signal", ...payload}
     this.onState = onState;
     this.onRemoteStream = onRemoteStream;
     this.onWeak = onWeak;
+    this.onPeerRestarted = onPeerRestarted; // (offer message): their new connection; start ours anew for it
+    this.onStuck = onStuck; // not connected in time: start anew (the impolite side only)
+    this.onClosed = onClosed; // (connection id): what is still queued for it is dropped
+    this.signals = Promise.resolve();
     this.pc = null;
     this.peerSession = null;
     this.local = null;
     this.disconnectTimer = null;
     this.statsTimer = null;
     this.weakSamples = 0;
+  }
+
+  // Every signal names the peer's page it is meant for: a reloaded page ignores its predecessor's talk.
+  // ...and the connection it comes from: a peer that started a new one is followed, leftovers of an old one are dropped.
+  signal(payload) {
+    this.send({ ...payload, to: this.peerSession, pc: this.pcId });
   }
 
   setIceServers(iceServers) {
@@ -40,6 +57,8 @@ export class Call {
     this.makingOffer = false;
     this.ignoreOffer = false;
     this.settingRemoteAnswer = false;
+    this.pcId = newId();
+    this.remotePcId = null;
     const pc = new RTCPeerConnection({ iceServers: this.iceServers });
     this.pc = pc;
     const remote = new MediaStream();
@@ -74,18 +93,34 @@ export class Call {
     }
     this.onState(pc.connectionState);
     this.statsTimer = setInterval(() => this.watchBandwidth(pc), 2000);
+    // A connection that never comes up (a lost offer, a peer that restarted unseen): the impolite side
+    // starts a new one, and the polite side follows its new offer.
+    this.watchdog = setTimeout(() => {
+      if (this.pc !== pc || pc.connectionState === "connected") return;
+      if (this.polite) this.restartIce();
+      else this.onStuck();
+    }, STUCK_MS);
   }
 
   // One signal at a time, in arrival order: a candidate must wait until the description before it is
   // set, or addIceCandidate fails and the candidate is lost.
   handleSignal(message) {
-    const pc = this.pc;
-    this.signals = (this.signals || Promise.resolve()).then(() => this.applySignal(pc, message));
+    this.signals = this.signals.then(() => this.applySignal(message));
     return this.signals;
   }
 
-  async applySignal(pc, { description, candidate }) {
-    if (!pc || pc !== this.pc) return; // a connection closed while this waited
+  async applySignal(message) {
+    const { description, candidate } = message;
+    const pc = this.pc;
+    if (!pc) return;
+    if (message.pc) {
+      if (this.remotePcId === null) this.remotePcId = message.pc;
+      else if (message.pc !== this.remotePcId) {
+        // Their new connection offers: follow it. Anything else from another connection is a leftover.
+        if (description && description.type === "offer") this.onPeerRestarted(message);
+        return;
+      }
+    }
     try {
       if (description) {
         // An answer is expected while our offer is out ("have-local-offer") or being set.
@@ -176,11 +211,13 @@ export class Call {
 
   close() {
     clearTimeout(this.disconnectTimer);
+    clearTimeout(this.watchdog);
     clearInterval(this.statsTimer);
     if (this.pc) {
       const pc = this.pc;
       this.pc = null;
       pc.close();
+      if (this.onClosed) this.onClosed(this.pcId);
     }
     this.peerSession = null;
     this.weakSamples = 0;

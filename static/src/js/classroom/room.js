@@ -139,6 +139,15 @@ function startRoom(root) {
       if (ui.remoteVideo.srcObject !== stream) ui.remoteVideo.srcObject = stream;
       playRemote();
     },
+    onPeerRestarted: (offer) => {
+      call.start(peer.session, localStreamForCall());
+      call.handleSignal(offer);
+    },
+    onStuck: () => {
+      call.start(peer.session, localStreamForCall());
+      showState(call.state);
+    },
+    onClosed: (pcId) => socket.drop((message) => message.action === "signal" && message.pc === pcId),
     onWeak: () => {
       if (!cameraTrack || screenTrack) return;
       // Audio-only fallback: keep the sound going on a weak network.
@@ -184,9 +193,10 @@ function startRoom(root) {
   }
 
   // -- The socket ---------------------------------------------------------------------------
+  me.session = newTabId();
   const socket = new RoomSocket({
     path: root.dataset.socket,
-    tab: newTabId(),
+    tab: me.session,
     pageUrl: root.dataset.pageUrl,
     onOpen: () => mark("socket-open"),
     onDown: () => {
@@ -229,6 +239,7 @@ function startRoom(root) {
     },
     signal(message) {
       if (!me.joined || me.over) return;
+      if (message.to && message.to !== me.session) return; // meant for this tab's predecessor
       if (message.from !== peer.session || !call.pc) {
         // Their offer may outrun their presence: a new page of theirs starts a new connection.
         if (!(message.description && message.description.type === "offer")) return;

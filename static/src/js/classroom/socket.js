@@ -84,7 +84,7 @@ export class RoomSocket {
   }
 
   send(message) {
-    this.outbox.push(JSON.stringify(message));
+    this.outbox.push(message);
     if (this.outbox.length > OUTBOX_LIMIT) this.outbox.shift();
     this.flush();
   }
@@ -109,8 +109,13 @@ export class RoomSocket {
         return;
       }
       this.sentAt.push(now);
-      this.socket.send(this.outbox.shift());
+      this.socket.send(JSON.stringify(this.outbox.shift()));
     }
+  }
+
+  // Forget queued messages that no longer make sense (those of a closed peer connection).
+  drop(predicate) {
+    this.outbox = this.outbox.filter((message) => !predicate(message));
   }
 
   stop() {
