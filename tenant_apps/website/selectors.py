@@ -61,9 +61,9 @@ def teachers_for_site() -> list[User]:
     return teachers
 
 
-def home_context() -> dict:
+def home_context(site: SiteProfile | None = None) -> dict:
     return {
-        "site": site_profile(),
+        "site": site or site_profile(),
         "reviews": list(Review.objects.filter(is_published=True)[:12]),
         "teachers": teachers_for_site(),
         "products": list(products_on_sale().filter(is_extension=False).select_related("language")),

@@ -10,7 +10,7 @@ from datetime import datetime, time
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -92,15 +92,20 @@ def _account_for_visitor(*, email: str, full_name: str, time_zone: str, language
     from allauth.account.models import EmailAddress
 
     email = email.strip().lower()
+    exists = ValidationError(
+        {"email": ValidationError(
+            _("There is already an account with this email. Please log in and book from your dashboard."),
+            code="exists",
+        )}
+    )
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {"email": ValidationError(
-                _("There is already an account with this email. Please log in and book from your dashboard."),
-                code="exists",
-            )}
-        )
-    user = User.objects.create_user(email, None, full_name=full_name.strip(), is_student=True,
-                                    time_zone=time_zone, language=language)
+        raise exists
+    try:
+        with transaction.atomic():  # two tabs with one email: the unique email decides, the loser is told
+            user = User.objects.create_user(email, None, full_name=full_name.strip(), is_student=True,
+                                            time_zone=time_zone, language=language)
+    except IntegrityError as error:
+        raise exists from error
     EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
     return user, True
 

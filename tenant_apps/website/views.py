@@ -34,12 +34,12 @@ def _site():
 
 def home(request):
     """The school's home page. Its content is cached per school and language: a warm hit reads no SQL."""
-    language = translation.get_language()
+    language, site = translation.get_language(), _site()
     body = cached_fragment(
         "home", language,
-        lambda: render_to_string("website/_home_body.html", {**home_context(), "school": request.tenant}),
+        lambda: render_to_string("website/_home_body.html", {**home_context(site), "school": request.tenant}),
     )
-    return render(request, "website/home.html", {"body": body, "site": _site()})
+    return render(request, "website/home.html", {"body": body, "site": site})
 
 
 def _preferred_grid(form):

@@ -110,3 +110,18 @@ def test_a_teacher_cannot_open_the_school_admin(site, client_for):
     response = client_for(site, site.teacher).get("/admin/website/review/")
 
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_cold_home_page_reads_a_fixed_number_of_queries(site, django_assert_max_num_queries):
+    from tenant_apps.accounts.services import user_create
+
+    english = Language.objects.get(code="en")
+    for n in range(6):
+        teacher = user_create(email=f"t{n}@alpha.test", password=None, full_name=f"T{n}", is_teacher=True)
+        teacher_profile_update(teacher=teacher, languages=[english], bio=f"Bio {n}")
+        Review.objects.create(author=f"R{n}", text=f"Review {n}")
+
+    with django_assert_max_num_queries(8):
+        page = Client(HTTP_HOST=site.host).get("/").content.decode()
+
+    assert "Bio 5" in page and "Review 5" in page
