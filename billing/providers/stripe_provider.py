@@ -116,10 +116,17 @@ class StripeProvider:
     def parse_webhook(self, *, payload: bytes, signature: str) -> WebhookEventData:
         if not signature:
             raise InvalidWebhook("unsigned")
-        try:
-            event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
-        except (ValueError, stripe.SignatureVerificationError) as error:
-            raise InvalidWebhook(str(error)) from error
+        # Stripe signs a Connect endpoint (connected accounts' events) with a secret of its own.
+        secrets = [secret for secret in (settings.STRIPE_WEBHOOK_SECRET, settings.STRIPE_CONNECT_WEBHOOK_SECRET)
+                   if secret]
+        for secret in secrets:
+            try:
+                event = stripe.Webhook.construct_event(payload, signature, secret)
+                break
+            except (ValueError, stripe.SignatureVerificationError) as error:
+                failure = error
+        else:
+            raise InvalidWebhook(str(failure)) from failure
         data = event.to_dict()
         state = None
         if data["type"] in _SESSION_EVENTS:

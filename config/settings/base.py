@@ -278,15 +278,17 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Panda <noreply@panda.localhost>"
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "sk_test_panda_local")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "whsec_panda_local")
 STRIPE_API_BASE = env("STRIPE_API_BASE", "https://api.stripe.com")
-
-# ---------------------------------------------------------------------------
 # Stripe Connect: each school is paid into its own connected account (off: the platform's account).
 STRIPE_CONNECT = env_bool("STRIPE_CONNECT")
 STRIPE_APPLICATION_FEE_BPS = int(env("STRIPE_APPLICATION_FEE_BPS", "0"))  # 250 = 2.5 % of each payment
+# The signing secret of a second (Connect) webhook endpoint, if Stripe gave it one of its own.
+STRIPE_CONNECT_WEBHOOK_SECRET = env("STRIPE_CONNECT_WEBHOOK_SECRET")
 # YooKassa (shop id and secret key of the platform's shop; tests point the API at a local fake)
 YOOKASSA_SHOP_ID = env("YOOKASSA_SHOP_ID")
 YOOKASSA_SECRET_KEY = env("YOOKASSA_SECRET_KEY")
 YOOKASSA_API_BASE = env("YOOKASSA_API_BASE", "https://api.yookassa.ru/v3")
+
+# ---------------------------------------------------------------------------
 # Telegram (each school brings its own bot token; the API's address is ours to set)
 # ---------------------------------------------------------------------------
 TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", "https://api.telegram.org")

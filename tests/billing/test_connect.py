@@ -210,3 +210,16 @@ def test_direct_mode_events_reach_their_school_through_the_platform_endpoint(
     assert post_platform(platform_client, stripe_api, event).content == b"paid"
     with schema_context(alpha.school.schema_name):
         assert Payment.objects.get().status == "paid"
+
+
+def test_the_connect_endpoints_own_signing_secret_is_accepted_too(connect, cast, platform_client, stripe_api, settings):
+    settings.STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_connect_endpoint"
+    account = new_account(stripe_api)
+    School.objects.filter(pk=cast.b.school.pk).update(payment_account_id=account)
+    payload, signature = stripe_api.signed(stripe_api.complete_onboarding(account), secret="whsec_connect_endpoint")
+
+    response = platform_client.post(PLATFORM_WEBHOOK, data=payload, content_type="application/json",
+                                    HTTP_STRIPE_SIGNATURE=signature)
+
+    assert response.status_code == 200
+    assert School.objects.get(pk=cast.b.school.pk).payment_account_ready is True
