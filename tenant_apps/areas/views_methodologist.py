@@ -111,12 +111,16 @@ def assign_teacher(request, pk):
     booking = TrialBooking.objects.filter(enrollment=enrollment).order_by("-created_at").first()
     student_zone = (booking.time_zone if booking else "") or enrollment.student.time_zone or request.tenant.time_zone
     preferred = [parse_preferred(f"{day}-{at}") for day, at in booking.preferred_times] if booking else []
+    plan = WeeklyPlan.objects.filter(enrollment=enrollment).prefetch_related("slots").first()
+    # A reassignment ranks by the agreed times (in the plan's zone): who could take this schedule over.
+    rank_by, rank_zone = preferred, student_zone
+    if plan is not None and enrollment.teacher_id is not None:
+        rank_by, rank_zone = [(slot.weekday, slot.starts) for slot in plan.slots.all()], plan.time_zone
     filters = TeacherFilterForm(request.GET or {"level": enrollment.level_id}, language=enrollment.language)
     level = filters.cleaned_data.get("level") if filters.is_valid() else enrollment.level
     native_only = filters.is_valid() and filters.cleaned_data.get("native_only")
-    matches = rank_teachers(language=enrollment.language, level=level, native_only=native_only, preferred=preferred,
-                            time_zone=student_zone, exclude_enrollment=enrollment)
-    plan = WeeklyPlan.objects.filter(enrollment=enrollment).prefetch_related("slots").first()
+    matches = rank_teachers(language=enrollment.language, level=level, native_only=native_only, preferred=rank_by,
+                            time_zone=rank_zone, exclude_enrollment=enrollment)
     if plan is not None:
         slots_initial = [{"weekday": s.weekday, "starts": s.starts} for s in plan.slots.all()]
     else:
@@ -153,6 +157,7 @@ def assign_teacher(request, pk):
     context = {
         "enrollment": enrollment, "booking": booking, "matches": matches, "filters": filters, "form": form,
         "chosen": chosen, "teacher_error": teacher_error, "student_zone": student_zone, "history": history,
+        "ranked_by_plan": rank_by is not preferred, "rank_zone": rank_zone,
         "preferred": _preferred_display(booking) if booking else [], "zones": TIME_ZONE_CHOICES,
     }
     status = 422 if request.method == "POST" else 200

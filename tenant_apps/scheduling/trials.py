@@ -200,13 +200,13 @@ def rank_teachers(
     for window in WorkingHours.objects.filter(teacher_id__in=ids):
         windows[window.teacher_id].append(window)
     horizon = now + timedelta(weeks=MATCH_WEEKS, days=1)
-    for person, begins, ends in Lesson.objects.filter(
-        teacher_id__in=ids, status__in=OCCUPYING, ends_at__gt=now, starts_at__lt=horizon
-    ).values_list("teacher_id", "starts_at", "ends_at"):
-        busy[person].append((begins, ends))
+    lessons = Lesson.objects.filter(teacher_id__in=ids, status__in=OCCUPYING, ends_at__gt=now, starts_at__lt=horizon)
     plans = WeeklyPlan.objects.filter(enrollment__teacher_id__in=ids, enrollment__is_active=True, is_active=True)
-    if exclude_enrollment is not None:
+    if exclude_enrollment is not None:  # a reassignment: the student's own lessons and plan move along
+        lessons = lessons.exclude(enrollment=exclude_enrollment)
         plans = plans.exclude(enrollment=exclude_enrollment)
+    for person, begins, ends in lessons.values_list("teacher_id", "starts_at", "ends_at"):
+        busy[person].append((begins, ends))
     for plan in plans.select_related("enrollment").prefetch_related("slots"):
         slots = [(slot.weekday, slot.starts) for slot in plan.slots.all()]
         plan_length = timedelta(minutes=plan.lesson_minutes)

@@ -108,7 +108,11 @@ def test_reassigning_keeps_the_history_and_moves_the_booked_lessons(alpha, booke
         lesson_pass = payment_mark_paid(payment=payment)
     assert Lesson.objects.filter(enrollment=booked.enrollment, kind="regular", teacher=alpha.teacher).count() == 8
 
+    page = client.get(url).content.decode()
     moved = client.post(url, _plan_post(alpha.teacher2, slots=((1, "10:00"), (4, "10:00"))))
+
+    # Tina is ranked by the agreed times: Mon and Thu 19:00 are free in her hours.
+    assert page.count("2 of 2 agreed times free") == 2  # Tom's own lessons with the student do not count
 
     assert moved.status_code == 302
     history = list(EnrollmentChange.objects.filter(enrollment=booked.enrollment, field="teacher")
