@@ -16,6 +16,7 @@ closed, the browsers show "reconnecting", and the next join reloads the room fro
 import logging
 import time
 
+from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync
 from django.conf import settings
 from django.utils import timezone
@@ -63,6 +64,15 @@ def _sync_step2(update: bytes) -> bytes:
 class BoardConsumer(YjsConsumer):
     room: rooms.Room | None = None
     seat = None
+
+    async def dispatch(self, message):
+        """As channels' own, without its per-message `close_old_connections` thread hop (a wait on the
+        one shared sync thread for every stroke): this consumer touches the database only through
+        `DatabaseSyncToAsync`, which closes stale connections in the thread that uses them."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     def make_room_name(self) -> str:
         return schema_group(self.scope, "lesson", self.scope["url_route"]["kwargs"]["lesson_id"], "board")

@@ -4,7 +4,10 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django_tenants.utils import schema_context
+from pycrdt import Map
 
+from classroom.whiteboard import store
 from tests.e2e.conftest import axe_violations
 from tests.whiteboard.conftest import lessons, login  # noqa: F401 - fixtures
 
@@ -207,5 +210,38 @@ def test_the_board_works_inside_the_lesson_room(server, browser, committed_cast,
     draw_rectangle(teacher, 200, 200)
     student.wait_for_selector("[data-board][data-board-elements='1']", timeout=5000)
     teacher.screenshot(path="/tmp/h11_room.png", full_page=True)
+    teacher_context.close()
+    student_context.close()
+
+
+def test_the_teacher_reopens_an_earlier_board_and_clears_a_page(server, browser, committed_cast, lessons, login):  # noqa: F811
+    from datetime import timedelta
+
+    a = committed_cast.a
+    earlier = lessons(starts_in=timedelta(minutes=-100))  # still open: not marked yet
+    teacher_key, student_key = login(a, a.teacher), login(a, a.student)
+    context, page = live(browser, server, a, teacher_key, earlier)
+    draw_rectangle(page)
+    page.wait_for_timeout(400)
+    context.close()
+
+    lesson = lessons()
+    teacher_context, teacher = live(browser, server, a, teacher_key, lesson)
+    student_context, student = live(browser, server, a, student_key, lesson)
+    teacher.get_by_label("Reopen an earlier board").select_option(index=0)
+    teacher.get_by_role("button", name="Reopen", exact=True).click()
+    teacher.wait_for_selector("[data-board][data-board-pages='2'][data-board-elements='1']", timeout=5000)
+    assert teacher.get_by_text("Earlier board added as new pages.").is_visible()
+    reopened = teacher.locator("[data-board]").get_attribute("data-board-page")
+    student.wait_for_selector("[data-board][data-board-pages='2']", timeout=5000)
+    student.get_by_label("Pages").select_option(reopened)
+    student.wait_for_selector("[data-board][data-board-elements='1']", timeout=5000)
+
+    teacher.once("dialog", lambda dialog: dialog.accept())
+    teacher.get_by_role("button", name="Clear the page").click()
+    student.wait_for_selector("[data-board][data-board-elements='0']", timeout=5000)
+    # The earlier lesson's board is untouched.
+    with schema_context(a.school.schema_name):
+        assert len(store.load_doc(earlier.pk).get("elements", type=Map)) == 1
     teacher_context.close()
     student_context.close()
