@@ -18,5 +18,5 @@ urlpatterns = [
     path("materials/items/<int:pk>/file/", views.item_file, name="item_file"),
     # The same file under a name with its extension: the board tells an image's type by it.
     path("materials/items/<int:pk>/file.<slug:extension>", views.item_file, name="item_file_named"),
-    path("materials/items/<int:pk>/pages/<int:number>/", views.item_page, name="item_page"),
+    path("materials/items/<int:pk>/pages/<int:number>.jpg", views.item_page, name="item_page"),
 ]

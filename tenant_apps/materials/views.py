@@ -193,7 +193,7 @@ def item_page(request, pk, number):
     item = get_item_for_user(request.user, pk)
     if not 1 <= number <= len(item.pages):
         raise Http404
-    return _serve(request, item.pages[number - 1]["name"], "image/png")
+    return _serve(request, item.pages[number - 1]["name"], "image/jpeg")
 
 
 def _serve(request, name, content_type):

@@ -66,9 +66,10 @@ def test_pdf_pages_are_served_to_the_student_and_refused_past_the_last_page(clie
     sheet = item_add(plan=plan, by=alpha.teacher, kind="pdf", title="Sheet", upload=upload("s.pdf", pdf_bytes(2)))
     client = client_for(alpha, alpha.student)
 
-    assert client.get(f"/materials/items/{sheet.pk}/pages/2/").status_code == 200
-    assert client.get(f"/materials/items/{sheet.pk}/pages/3/").status_code == 404
-    assert client_for(alpha, alpha.student2).get(f"/materials/items/{sheet.pk}/pages/1/").status_code == 404
+    second = client.get(f"/materials/items/{sheet.pk}/pages/2.jpg")
+    assert second.status_code == 200 and second["Content-Type"] == "image/jpeg"
+    assert client.get(f"/materials/items/{sheet.pk}/pages/3.jpg").status_code == 404
+    assert client_for(alpha, alpha.student2).get(f"/materials/items/{sheet.pk}/pages/1.jpg").status_code == 404
 
 
 def test_a_range_request_gets_just_those_bytes_for_seeking_in_a_video(client_for, alpha, picture):

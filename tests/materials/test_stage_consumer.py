@@ -138,7 +138,7 @@ def test_a_late_joiner_sees_the_pdf_page_on_the_stage(committed_cast, room, logi
 
     assert current["item"]["id"] == items["pdf"].pk and current["page"] == 2
     assert [page["src"] for page in current["item"]["pages"]] == [
-        f"/materials/items/{items['pdf'].pk}/pages/1/", f"/materials/items/{items['pdf'].pk}/pages/2/"]
+        f"/materials/items/{items['pdf'].pk}/pages/1.jpg", f"/materials/items/{items['pdf'].pk}/pages/2.jpg"]
 
 
 def test_play_pause_and_seek_reach_the_student_and_a_late_joiner_starts_where_it_plays(committed_cast, room, login):

@@ -94,7 +94,7 @@ def test_a_pdf_is_rendered_page_by_page_on_upload(client_for, alpha, plan, priva
     item = PlanItem.objects.get(plan=plan)
     assert item.page_count == 3
     assert all(abs(page["width"] - files.PAGE_WIDTH_PX) <= 1 for page in item.pages)
-    assert all((private_media / "alpha" / page["name"]).read_bytes().startswith(b"\x89PNG") for page in item.pages)
+    assert all((private_media / "alpha" / page["name"]).read_bytes().startswith(b"\xff\xd8\xff") for page in item.pages)
 
 
 def test_audio_and_video_are_told_apart_by_the_kind_chosen(alpha, plan):
