@@ -13,7 +13,7 @@ All media stays on loopback: the browser runs in a network namespace with only `
 (tests/classroom/netns.py) and drops every non-127.0.0.1 ICE candidate.
 
 Self-contained: it makes its own database (panda_bench_classroom) and drops it at the end, and uses
-Redis db 14 (must be empty at the start; flushed at the end). Run from the project root:
+Redis db 4 (must be empty at the start; flushed at the end). Run from the project root:
 
     .venv/bin/python -m bench.classroom_first_frame
 
@@ -33,7 +33,7 @@ from tests.classroom.webrtc import CALL_STATS, LOOPBACK_ONLY, MEDIA_ARGS
 from tests.e2e.conftest import CHROMIUM_ARGS, _free_port, _wait_for_port
 
 BENCH_DB = "panda_bench_classroom"
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = "redis://127.0.0.1:6379/4"
 RUNS = 10
 TIMEOUT = 30
 
@@ -88,6 +88,14 @@ MILESTONES = """
 }
 """
 MILESTONE_RUNS: list[dict] = []
+DIAGNOSIS = """
+() => ({
+  pcs: window.__pcs.map((pc) => [pc.connectionState, pc.iceConnectionState, pc.signalingState]),
+  state: document.querySelector("[data-call-state]").dataset.callState,
+  presence: document.querySelector("[data-presence-text]").textContent,
+  marks: performance.getEntriesByType("mark").map((m) => `${m.name} ${Math.round(m.startTime)}`),
+})
+"""
 
 
 def one_run(browser, base: str, lesson_id: int, keys: list[str]) -> tuple[float, float]:
@@ -107,7 +115,7 @@ def one_run(browser, base: str, lesson_id: int, keys: list[str]) -> tuple[float,
         connected_at = framed_at = None
         while framed_at is None:
             if time.perf_counter() - started > TIMEOUT:
-                raise RuntimeError("no frame in time")
+                raise RuntimeError(f"no frame in time: {[page.evaluate(DIAGNOSIS) for page in pages]}")
             stats = [page.evaluate(CALL_STATS) for page in pages]
             if connected_at is None and all(s and s["state"] == "connected" for s in stats):
                 connected_at = time.perf_counter()
