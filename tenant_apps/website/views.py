@@ -52,7 +52,8 @@ def trial(request):
     """Book a free intro lesson: as a visitor (an account is made) or as a signed-in student."""
     user = request.user
     signed_in = user.is_authenticated
-    if signed_in and not user.is_student:
+    staff_only = signed_in and not user.is_student
+    if staff_only and request.method == "POST":
         raise PermissionDenied
     zone = timezone.get_current_timezone()
     form = TrialBookingForm(request.POST or None, signed_in=signed_in, initial={"time_zone": zone.key})
@@ -87,7 +88,7 @@ def trial(request):
         "form": form, "site": _site(), "days": group_slots_by_day(free, zone), "zone": zone.key,
         "grid": _preferred_grid(form), "chosen": _instant_or_none(form.data.get("starts_at", "")),
         "slot_days": TRIAL_DAYS,
-        "minutes": TRIAL_MINUTES, "weekdays_short": _weekdays_short(),
+        "minutes": TRIAL_MINUTES, "weekdays_short": _weekdays_short(), "staff_only": staff_only,
     }
     return render(request, "website/trial.html", context, status=422 if request.method == "POST" else 200)
 

@@ -209,8 +209,15 @@ def test_the_rate_limit_key_is_per_school(alpha, cast):
     assert alpha_key != beta_key and "alpha" in alpha_key
 
 
-def test_staff_cannot_book_a_trial_for_themselves(alpha, client_for):
-    assert client_for(alpha, alpha.teacher).get("/trial/").status_code == 403
+def test_staff_see_the_booking_page_but_cannot_book_for_themselves(alpha, english, free_slot, client_for):
+    client = client_for(alpha, alpha.teacher)
+    data = booking_data(english, free_slot)
+
+    page = client.get("/trial/")
+
+    assert page.status_code == 200 and "You are signed in as staff" in page.content.decode()
+    assert _post(alpha, data, client=client).status_code == 403
+    assert not Lesson.objects.filter(kind="trial").exists()
 
 
 def test_the_booked_page_says_when_and_with_whom(alpha, english, free_slot):
