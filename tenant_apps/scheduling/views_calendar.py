@@ -36,9 +36,11 @@ Status = Lesson.Status
 
 
 # Calendar data ------------------------------------------------------------------------------------
-def calendar_config(request, *, events_url: str, views: list[str], initial: str, narrow: str) -> dict:
+def calendar_config(request, *, events_url: str, views: list[str], initial: str, narrow: str,
+                    initial_date=None) -> dict:
     """What the calendar script needs, for json_script: where to read, the zone, the language, labels."""
     return {
+        "initialDate": initial_date.isoformat() if initial_date else None,
         "eventsUrl": events_url,
         "timeZone": timezone.get_current_timezone_name(),
         "locale": "ru" if (get_language() or "").startswith("ru") else "en",

@@ -234,6 +234,7 @@ def manager_lessons(request):
         "calendar": calendar_config(
             request, events_url=f"{reverse('lessons:manager_events')}?teacher={teacher.pk}",
             views=["timeGridWeek", "timeGridDay", "listWeek"], initial="timeGridWeek", narrow="listWeek",
+            initial_date=period.first,
         ) if teacher else None,
     }
     return render(request, "scheduling/lessons_manager.html", context)

@@ -200,3 +200,8 @@ def test_the_calendar_is_in_russian_for_a_russian_reader(client_for, alpha):
     alpha.teacher.save(update_fields=["language"])
     page = client_for(alpha, alpha.teacher).get("/teacher/schedule/").content.decode()
     assert '"locale": "ru"' in page
+
+
+def test_the_managers_calendar_opens_on_the_week_the_list_shows(client_for, alpha):
+    page = client_for(alpha, alpha.manager).get(f"/manager/lessons/?teacher={alpha.teacher.pk}&week=2026-03-04")
+    assert '"initialDate": "2026-03-02"' in page.content.decode()

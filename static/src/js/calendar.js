@@ -35,7 +35,7 @@ function describe(info) {
   info.el.dataset.startUtc = props.startUtc;
 }
 
-function quietIcons(element) {
+function tidy(element) {
   // FullCalendar's arrow icons are role="img" without a name; their buttons carry the name (title).
   for (const icon of element.querySelectorAll(".fc-icon")) {
     icon.removeAttribute("role");
@@ -44,6 +44,30 @@ function quietIcons(element) {
   for (const button of element.querySelectorAll(".fc-button[title]:not([aria-label])")) {
     if (!button.textContent.trim()) button.setAttribute("aria-label", button.title);
   }
+}
+
+const DAY_FROM = 7;
+const DAY_UNTIL = 22;
+
+function pad(hour) {
+  return `${String(hour).padStart(2, "0")}:00:00`;
+}
+
+function fitHours(calendar, events) {
+  // The time grid grows with the page (no inner scrolling): 07:00–22:00, widened to whatever
+  // lesson or working hour of the shown period falls outside. Times are the zone's wall clock,
+  // which FullCalendar keeps in the UTC fields of its dates (no zone plugin).
+  let from = DAY_FROM;
+  let until = DAY_UNTIL;
+  for (const event of events) {
+    if (!event.start) continue;
+    const end = event.end || event.start;
+    const sameDay = end.getUTCDate() === event.start.getUTCDate();
+    from = Math.min(from, sameDay ? event.start.getUTCHours() : 0);
+    until = Math.max(until, sameDay ? end.getUTCHours() + (end.getUTCMinutes() > 0 ? 1 : 0) : 24);
+  }
+  if (calendar.getOption("slotMinTime") !== pad(from)) calendar.setOption("slotMinTime", pad(from));
+  if (calendar.getOption("slotMaxTime") !== pad(until)) calendar.setOption("slotMaxTime", pad(until));
 }
 
 export function mountCalendar(element) {
@@ -63,15 +87,18 @@ export function mountCalendar(element) {
     locale: config.locale === "ru" ? "ru" : "en-gb",
     timeZone: config.timeZone,
     initialView: narrow ? config.narrowView : config.initialView,
+    ...(config.initialDate ? { initialDate: config.initialDate } : {}),
     ...toolbar(config, narrow),
     buttonText,
     views,
     firstDay: 1,
     allDaySlot: false,
     nowIndicator: true,
-    scrollTime: "08:00:00",
     slotDuration: "00:30:00",
-    contentHeight: narrow ? "auto" : 620,
+    slotMinTime: pad(DAY_FROM),
+    slotMaxTime: pad(DAY_UNTIL),
+    contentHeight: "auto",
+    eventsSet: (events) => fitHours(calendar, events),
     navLinks: true,
     eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
@@ -88,12 +115,12 @@ export function mountCalendar(element) {
       else if (status.textContent === labels.loading) status.textContent = "";
     },
     eventDidMount: describe,
-    datesSet: () => quietIcons(element),
+    datesSet: () => tidy(element),
+    viewDidMount: () => tidy(element),
     windowResize: () => {
       // A phone turned sideways, a window made narrow: the list (or a day) fits, a week does not.
       if (media.matches === narrow) return;
       narrow = media.matches;
-      calendar.setOption("contentHeight", narrow ? "auto" : 620);
       const { headerToolbar, footerToolbar } = toolbar(config, narrow);
       calendar.setOption("headerToolbar", headerToolbar);
       calendar.setOption("footerToolbar", footerToolbar);
@@ -101,7 +128,7 @@ export function mountCalendar(element) {
     },
   });
   calendar.render();
-  quietIcons(element);
+  tidy(element);
   element.dataset.ready = "true";
   element.calendar = calendar;
   return calendar;
