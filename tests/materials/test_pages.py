@@ -210,3 +210,39 @@ def test_a_lessons_plan_is_not_applied_like_a_template(client_for, alpha, plan):
 
     assert response.status_code == 404
     assert not LessonPlan.objects.filter(lesson=other).exists()
+
+
+def post_urls(plan, lesson, item) -> list[str]:
+    return [
+        "/teacher/materials/templates/new/",
+        f"/teacher/materials/lessons/{lesson.pk}/plans/new/",
+        f"/teacher/materials/plans/{plan.pk}/",
+        f"/teacher/materials/plans/{plan.pk}/items/",
+        f"/teacher/materials/plans/{plan.pk}/template/",
+        f"/teacher/materials/plans/{plan.pk}/apply/",
+        f"/teacher/materials/plans/{plan.pk}/delete/",
+        f"/teacher/materials/items/{item.pk}/move/",
+        f"/teacher/materials/items/{item.pk}/delete/",
+    ]
+
+
+@pytest.mark.parametrize("intruder", ["student", "methodologist", "manager"])
+def test_every_teacher_action_refuses_other_roles_and_changes_nothing(client_for, alpha, lesson, plan, intruder):
+    item = item_add(plan=plan, by=alpha.teacher, kind="text", title="Keep me", text="x")
+    client = client_for(alpha, getattr(alpha, intruder))
+
+    for url in post_urls(plan, lesson, item):
+        assert client.post(url, {"title": "Hacked", "kind": "text", "text": "x"}).status_code == 403, url
+
+    assert list(LessonPlan.objects.values_list("title", flat=True)) == ["Past Simple"]
+    assert list(PlanItem.objects.values_list("title", flat=True)) == ["Keep me"]
+
+
+def test_every_teacher_action_sends_another_schools_user_to_log_in(client_for, cast, alpha, lesson, plan):
+    item = item_add(plan=plan, by=alpha.teacher, kind="text", title="Keep me", text="x")
+    client = Client(HTTP_HOST=cast.a.host)
+    client.cookies["sessionid"] = client_for(cast.b, cast.b.teacher).cookies["sessionid"].value
+
+    for url in post_urls(plan, lesson, item):
+        response = client.post(url, {"title": "Hacked"})
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
