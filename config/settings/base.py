@@ -256,7 +256,7 @@ MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 # Lesson materials: PRIVATE_MEDIA_ROOT/<schema>/, outside MEDIA_ROOT, served only after an access check.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".data" / "private")))
 STORAGES = {
-    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "default": {"BACKEND": "shared_apps.tenants.storage.SchoolFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
