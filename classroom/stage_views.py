@@ -78,7 +78,7 @@ def _room_plan(request, seat) -> LessonPlan:
     plan = plans.filter(pk=int(plan_id)).first() if plan_id.isdigit() else None
     plan = plan or plans.order_by("pk").first()
     if plan is None:
-        plan = plan_create(owner=request.user, lesson=seat.lesson, title=_("Lesson plan"))
+        plan = plan_create(owner=request.user, lesson=seat.lesson, title=_("This lesson's plan"))
     return plan
 
 

@@ -48,7 +48,7 @@ def lesson_plan_new(request, lesson_id):
             raise Http404
         plan = services.plan_copy(plan=template, owner=request.user, lesson=lesson)
     else:
-        plan = services.plan_create(owner=request.user, lesson=lesson, title=_("Lesson plan"))
+        plan = services.plan_create(owner=request.user, lesson=lesson, title=_("This lesson's plan"))
     return redirect("materials:plan", pk=plan.pk)
 
 
