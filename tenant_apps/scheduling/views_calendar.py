@@ -119,7 +119,8 @@ def manager_calendar_events(request):
 
 
 # Proposing another time (the student) -----------------------------------------------------------------
-def _slot_days(slots) -> list:
+def slot_days(slots) -> list:
+    """Free start times grouped by the viewer's local day: [(date, [instant, …])]."""
     zone = timezone.get_current_timezone()
     days: dict = {}
     for instant in slots:
@@ -143,7 +144,7 @@ def _free_times(lesson, now):
                                 minutes=lesson_pass.product.lesson_minutes, now=now)
 
 
-def _local(instant) -> str:
+def local_text(instant) -> str:
     return formats.date_format(timezone.localtime(instant), "DATETIME_FORMAT")
 
 
@@ -162,12 +163,12 @@ def lesson_propose(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("Proposed: %(when)s. Your teacher will accept or decline it.")
-                             % {"when": _local(form.cleaned_data["starts_at"])})
+                             % {"when": local_text(form.cleaned_data["starts_at"])})
             return redirect("lessons:student")
     pending = RescheduleProposal.objects.filter(lesson=lesson, status=RescheduleProposal.Status.PENDING,
                                                 expires_at__gt=now).first()
     context = {
-        "lesson": lesson, "form": form, "days": _slot_days(_free_times(lesson, now)), "moves": is_move(lesson),
+        "lesson": lesson, "form": form, "days": slot_days(_free_times(lesson, now)), "moves": is_move(lesson),
         "pending": pending, "slot_days": selectors.SLOT_DAYS,
     }
     status = 422 if request.method == "POST" else 200
@@ -203,7 +204,8 @@ def proposal_accept_view(request, pk):
     except ValidationError as error:  # taken meanwhile, expired, already answered, outside the pass
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, _("Accepted: the lesson is now on %(when)s.") % {"when": _local(proposal.starts_at)})
+        when = local_text(proposal.starts_at)
+        messages.success(request, _("Accepted: the lesson is now on %(when)s.") % {"when": when})
     return redirect(_back(request))
 
 
@@ -238,9 +240,9 @@ def lesson_move_view(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("Lesson moved to %(when)s. The student has been told.")
-                             % {"when": _local(form.cleaned_data["starts_at"])})
+                             % {"when": local_text(form.cleaned_data["starts_at"])})
             return redirect("lessons:teacher_schedule")
-    context = {"lesson": lesson, "form": form, "days": _slot_days(_free_times(lesson, now)),
+    context = {"lesson": lesson, "form": form, "days": slot_days(_free_times(lesson, now)),
                "slot_days": selectors.SLOT_DAYS}
     status = 422 if request.method == "POST" else 200
     return render(request, "scheduling/lessons_move.html", context, status=status)

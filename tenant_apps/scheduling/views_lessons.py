@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,7 +40,7 @@ from tenant_apps.scheduling.services import (
     lesson_mark,
     pass_freeze,
 )
-from tenant_apps.scheduling.views_calendar import calendar_config
+from tenant_apps.scheduling.views_calendar import calendar_config, local_text, slot_days
 
 Status = Lesson.Status
 SCHEDULE_AHEAD = timedelta(weeks=6)
@@ -91,7 +91,7 @@ def lesson_rebook(request, pk):
         except ValidationError as error:  # SlotTaken among them: somebody was quicker
             form.add_error(None, error)
         else:
-            messages.success(request, _("Booked: %(when)s.") % {"when": _local(booked.starts_at)})
+            messages.success(request, _("Booked: %(when)s.") % {"when": local_text(booked.starts_at)})
             return redirect("lessons:student")
     lesson_pass = lesson.lesson_pass
     free = free_credits(lesson_pass) if lesson_pass is not None and not lesson_pass.is_expired(now) else 0
@@ -99,7 +99,7 @@ def lesson_rebook(request, pk):
     if free:
         slots = selectors.free_slots(enrollment=lesson.enrollment, lesson_pass=lesson_pass,
                                      minutes=lesson_pass.product.lesson_minutes, now=now)
-    days = _slot_days(slots)
+    days = slot_days(slots)
     context = {"lesson": lesson, "form": form, "free": free, "days": days, "slot_days": selectors.SLOT_DAYS}
     status = 422 if request.method == "POST" else 200
     return render(request, "scheduling/lessons_rebook.html", context, status=status)
@@ -118,7 +118,8 @@ def pass_freeze_view(request):
             form.add_error(None, error)
         else:
             new_end = lesson_pass.valid_until + (freeze.ends_at - freeze.starts_at)  # what pass_freeze moved it by
-            dates = {"from": _local(freeze.starts_at), "until": _local(freeze.ends_at), "end": _local(new_end)}
+            dates = {"from": local_text(freeze.starts_at), "until": local_text(freeze.ends_at),
+                     "end": local_text(new_end)}
             messages.success(request, _("Your pass is frozen from %(from)s until %(until)s and now ends on %(end)s. "
                                         "Lessons in that time are cancelled free of charge.") % dates)
             return redirect("lessons:student")
@@ -268,10 +269,6 @@ def _next_or(request, default: str) -> str:
     return default
 
 
-def _local(instant) -> str:
-    return formats.date_format(timezone.localtime(instant), "DATETIME_FORMAT")
-
-
 def _window_text(hours: int) -> str:
     return ngettext("%(hours)s hour", "%(hours)s hours", hours) % {"hours": hours}
 
@@ -282,14 +279,6 @@ def _cancelled_message(outcome: str) -> str:
     if outcome == BY_TEACHER:
         return _("Lesson cancelled: it is back on the student's pass.")
     return _("Lesson cancelled. It was too close to the start, so the lesson is spent.")
-
-
-def _slot_days(slots) -> list[tuple[date, list]]:
-    zone = timezone.get_current_timezone()
-    days: dict[date, list] = {}
-    for instant in slots:
-        days.setdefault(instant.astimezone(zone).date(), []).append(instant)
-    return list(days.items())
 
 
 @dataclass
