@@ -189,6 +189,57 @@ def test_teacher_and_student_see_each_other_over_loopback_chat_recover_from_a_re
     connection.set_schema_to_public()
 
 
+# A computer without a camera: every request for video fails as it would there.
+NO_CAMERA = """
+(() => {
+  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (constraints) => constraints && constraints.video
+    ? Promise.reject(new DOMException("Requested device not found", "NotFoundError"))
+    : original(constraints);
+})();
+"""
+
+AUDIO_IN = """
+async () => {
+  const pc = window.__pcs[window.__pcs.length - 1];
+  let packets = 0;
+  (await pc.getStats()).forEach((r) => {
+    if (r.type === "inbound-rtp" && r.kind === "audio") packets += r.packetsReceived;
+  });
+  return packets;
+}
+"""
+
+
+def test_without_a_camera_the_student_joins_with_sound_only(server, media_browser, committed_cast, lesson, sessions):
+    alpha = committed_cast.a
+    teacher_context, teacher = open_room(media_browser, server, alpha.host, sessions(alpha.teacher), lesson)
+    student_context = media_browser.new_context(locale="en-US", timezone_id="Europe/Moscow")
+    student_context.add_cookies([{"name": "sessionid", "value": sessions(alpha.student),
+                                  "url": server.url(alpha.host, "/")}])
+    student_context.add_init_script(LOOPBACK_ONLY)
+    student_context.add_init_script(NO_CAMERA)
+    student = student_context.new_page()
+    student.goto(server.url(alpha.host, f"/lessons/{lesson.pk}/room/"))
+    try:
+        student.get_by_text("No camera could be used: you are in the call with sound only.").wait_for()
+        for page in (teacher, student):
+            page.get_by_role("button", name="Join the lesson").click()
+        for page in (teacher, student):
+            page.wait_for_selector('[data-call-state="connected"]', timeout=15000)
+        # The student sees the teacher; the teacher hears the student and sees "camera off".
+        wait_for(student, lambda s: s["frames"] >= 10)
+        deadline = time.monotonic() + 10
+        while teacher.evaluate(AUDIO_IN) < 20 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert teacher.evaluate(AUDIO_IN) >= 20
+        assert "Sam Student has turned the camera off" in teacher.locator("[data-peer-flags]").inner_text()
+        assert student.get_by_role("button", name="Turn camera on").is_visible()
+    finally:
+        teacher_context.close()
+        student_context.close()
+
+
 def test_the_room_fits_a_phone_and_passes_axe_before_joining(server, media_browser, committed_cast, lesson, sessions):
     alpha = committed_cast.a
     context, page = open_room(media_browser, server, alpha.host, sessions(alpha.student), lesson,
