@@ -321,6 +321,20 @@ def committed_students(committed_cast):
     connection.set_schema_to_public()
 
 
+def redeem_at_once(schema: str, code: str, students: list) -> list[str]:
+    """Each student of the list redeems `code` on a thread of their own, all released together."""
+
+    def redeem(index):
+        with schema_context(schema):
+            try:
+                promo_code_redeem(student=students[index], code=code)
+                return "granted"
+            except RedeemRefused as refusal:
+                return refusal.code
+
+    return all_at_once(len(students), redeem)
+
+
 @pytest.mark.committed  # real threads on committed rows (the transaction=True of this suite)
 def test_concurrent_redemptions_of_a_one_use_code_grant_exactly_once(committed_students):
     alpha, students = committed_students
@@ -328,15 +342,7 @@ def test_concurrent_redemptions_of_a_one_use_code_grant_exactly_once(committed_s
     with schema_context(schema):
         promo_code_create(code="ONLYONE", lessons=1, max_uses=1, expires_at=None, by=None)
 
-    def redeem(index):
-        with schema_context(schema):
-            try:
-                promo_code_redeem(student=students[index], code="onlyone")
-                return "granted"
-            except RedeemRefused as refusal:
-                return refusal.code
-
-    outcomes = all_at_once(len(students), redeem)
+    outcomes = redeem_at_once(schema, "onlyone", students)
 
     assert sorted(outcomes) == ["granted"] + ["used_up"] * (len(students) - 1)
     with schema_context(schema):
@@ -351,15 +357,7 @@ def test_one_student_redeeming_in_many_tabs_at_once_gets_one_grant(committed_stu
     with schema_context(schema):
         promo_code_create(code="TABS", lessons=1, max_uses=100, expires_at=None, by=None)
 
-    def redeem(index):
-        with schema_context(schema):
-            try:
-                promo_code_redeem(student=students[0], code="TABS")
-                return "granted"
-            except RedeemRefused as refusal:
-                return refusal.code
-
-    outcomes = all_at_once(6, redeem)
+    outcomes = redeem_at_once(schema, "TABS", [students[0]] * 6)
 
     assert sorted(outcomes) == ["granted"] + ["twice"] * 5
     with schema_context(schema):

@@ -63,6 +63,8 @@ from aiohttp import web
 from localstripe import resources as localstripe
 from localstripe.errors import UserError
 
+from tests.fakes import loopback
+
 with warnings.catch_warnings():
     # localstripe registers plain functions as handlers, which aiohttp 3.x deprecates.
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -162,16 +164,6 @@ class PayResult:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
-
-
-def _loopback(url: str) -> tuple[str, dict]:
-    """`*.localhost` is loopback (RFC 6761): browsers know, the system resolver here does not."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
-        netloc = "127.0.0.1" + (f":{parts.port}" if parts.port else "")
-        return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), {"Host": parts.netloc}
-    return url, {}
 
 
 def _awaitable(handler):
@@ -434,7 +426,7 @@ class FakeStripe:
         for endpoint in list(self._endpoints.values()):
             if endpoint.events is not None and event.type not in endpoint.events:
                 continue
-            target, headers = _loopback(endpoint.url)
+            target, headers = loopback(endpoint.url)
             headers |= {
                 "Content-Type": "application/json; charset=utf-8",
                 "Stripe-Signature": signature_header(payload, endpoint.secret, int(time.time())),

@@ -33,21 +33,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.fakes import loopback
+
 PAYING_CARD = "5555555555554477"
 DECLINED_CARD = "4000000000000002"
 
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{datetime.now(UTC).microsecond // 1000:03d}Z"
-
-
-def _loopback(url: str) -> tuple[str, dict]:
-    parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
-        netloc = "127.0.0.1" + (f":{parts.port}" if parts.port else "")
-        return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), {"Host": parts.netloc}
-    return url, {}
 
 
 class _ApiError(Exception):
@@ -291,7 +284,7 @@ class FakeYooKassa:
     def _notify(self, body: bytes, event: str) -> int:
         if not self.notification_url:
             return 0
-        target, headers = _loopback(self.notification_url)
+        target, headers = loopback(self.notification_url)
         request = urllib.request.Request(target, data=body, method="POST",
                                          headers={"Content-Type": "application/json", **headers})
         try:
