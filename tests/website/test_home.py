@@ -125,3 +125,19 @@ def test_a_cold_home_page_reads_a_fixed_number_of_queries(site, django_assert_ma
         page = Client(HTTP_HOST=site.host).get("/").content.decode()
 
     assert "Bio 5" in page and "Review 5" in page
+
+
+def test_a_teachers_new_name_shows_and_a_login_keeps_the_cache(site, client_for, django_capture_on_commit_callbacks,
+                                                              django_assert_num_queries):
+    visitor = Client(HTTP_HOST=site.host)
+    visitor.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(site, site.teacher).get("/teacher/")  # a login writes the teacher's last_login
+    with django_assert_num_queries(0):
+        visitor.get("/")
+
+    with schema_context(site.school.schema_name), django_capture_on_commit_callbacks(execute=True):
+        site.teacher.full_name = "Thomas Teacher"
+        site.teacher.save(update_fields=["full_name"])
+
+    assert b"Thomas Teacher" in visitor.get("/").content
