@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from tenant_apps.accounts.admin_site import school_admin_site
+from tenant_apps.materials.models import LessonPlan, PlanItem, Stage
+
+
+class PlanItemInline(admin.TabularInline):
+    model = PlanItem
+    fields = ["position", "kind", "title", "url", "file", "content_type", "size"]
+    readonly_fields = ["file", "content_type", "size"]
+    extra = 0
+
+
+@admin.register(LessonPlan, site=school_admin_site)
+class LessonPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "lesson", "topic", "topic_shared", "updated_at"]
+    list_filter = ["topic_shared", ("lesson", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "topic", "owner__email", "owner__full_name", "lesson__student__email"]
+    raw_id_fields = ["owner", "lesson"]
+    list_select_related = ["owner", "lesson__student", "lesson__teacher"]
+    inlines = [PlanItemInline]
+
+
+@admin.register(Stage, site=school_admin_site)
+class StageAdmin(admin.ModelAdmin):
+    list_display = ["lesson", "item", "page", "playing", "updated_at"]
+    search_fields = ["lesson__student__email", "lesson__teacher__email", "item__title"]
+    raw_id_fields = ["lesson", "item"]
+    list_select_related = ["lesson__student", "lesson__teacher", "item"]
+
+
+@admin.register(PlanItem, site=school_admin_site)
+class PlanItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "plan", "position", "size", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "plan__title", "url"]
+    raw_id_fields = ["plan", "created_by"]
+    readonly_fields = ["file", "content_type", "size", "width", "height", "pages"]
+    list_select_related = ["plan"]
