@@ -94,7 +94,8 @@ def _account_for_visitor(*, email: str, full_name: str, time_zone: str, language
     email = email.strip().lower()
     exists = ValidationError(
         {"email": ValidationError(
-            _("There is already an account with this email. Please log in and book from your dashboard."),
+            _("There is already an account with this email. Please log in (or reset the password if you never "
+              "set one) and book from your dashboard."),
             code="exists",
         )}
     )
