@@ -170,6 +170,15 @@ def test_teacher_and_student_see_each_other_over_loopback_chat_recover_from_a_re
         assert_loopback_pair(after, wait_for(student, lambda s: s["frames"] >= 1))
         assert student.locator(".chat-text").first.inner_text().startswith("Here is my essay")
 
+        # A network change (here: the browser's "online" event) restarts ICE: new credentials, still connected.
+        ufrag = "() => window.__pcs[window.__pcs.length - 1].localDescription.sdp.match(/a=ice-ufrag:(\\S+)/)[1]"
+        before = (teacher.evaluate(ufrag), student.evaluate(ufrag))
+        frames_before = wait_for(teacher, lambda s: True)["frames"]
+        teacher.evaluate("window.dispatchEvent(new Event('online'))")
+        teacher.wait_for_function(f"({ufrag})() !== {before[0]!r}", polling=100, timeout=10000)
+        student.wait_for_function(f"({ufrag})() !== {before[1]!r}", polling=100, timeout=10000)
+        wait_for(teacher, lambda s: s["state"] == "connected" and s["frames"] >= frames_before + 30)
+
         # The teacher ends the lesson from the room and marks it held; both rooms close.
         teacher.get_by_role("button", name="End the lesson").click()
         teacher.get_by_label("The lesson was held").check()

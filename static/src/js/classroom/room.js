@@ -450,7 +450,7 @@ function startRoom(root) {
   // -- Network changes: a new path is looked for at once ---------------------------------------
   const networkChanged = () => {
     showState(call.state);
-    if (call.pc && navigator.onLine) call.restartIce();
+    if (call.pc) call.restartIce();
   };
   window.addEventListener("online", networkChanged);
   window.addEventListener("offline", () => showState(call.state));
