@@ -1,5 +1,6 @@
 """The room page, the chat transcript and the lessons lists' links: who sees what, and when."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -185,3 +186,13 @@ def test_the_lessons_whose_room_opened_link_to_their_chat(client_for, alpha):
     assert f'href="/lessons/{past.pk}/chat/">Lesson chat' in page
     assert f"/lessons/{cancelled.pk}/chat/" not in page  # cancelled before its room opened
     assert f"/lessons/{upcoming.pk}/chat/" not in page
+
+
+def test_the_room_speaks_the_persons_language_to_its_script_too(client_for, alpha, lesson):
+    alpha.student.language = "ru"
+    alpha.student.save(update_fields=["language"])
+
+    page = text(client_for(alpha, alpha.student).get(f"/lessons/{lesson.pk}/room/"))
+
+    assert "Проверьте камеру и звук" in page
+    assert json.dumps("Tom Teacher на связи")[1:-1] in page  # in the strings handed to the script (json_script)
