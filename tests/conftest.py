@@ -187,3 +187,34 @@ def committed_db(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         yield
         connection.set_schema_to_public()
+
+
+@pytest.fixture
+def committed_login(committed_cast):
+    """`committed_login(school_cast, user)` → the key of a committed session in that school's schema.
+
+    For sockets and browsers driven against committed data; written directly rather than with
+    `Client.force_login`, which would also commit a new `last_login` onto the shared cast. The
+    sessions are deleted afterwards.
+    """
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    made = []
+
+    def make(school_cast, user) -> str:
+        with schema_context(school_cast.school.schema_name):
+            session = SessionStore()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.save()
+        made.append((school_cast.school.schema_name, session.session_key))
+        return session.session_key
+
+    yield make
+    for schema_name, session_key in made:
+        with schema_context(schema_name):
+            Session.objects.filter(session_key=session_key).delete()
+    connection.set_schema_to_public()

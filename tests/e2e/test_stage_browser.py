@@ -14,7 +14,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from tests.e2e.conftest import AXE_SCRIPT, CHROMIUM, CHROMIUM_ARGS, has_horizontal_scroll, running_server
-from tests.materials.conftest import login, make_lesson, pdf_bytes, png_bytes, upload  # noqa: F401 - login: fixture
+from tests.materials.conftest import make_lesson, pdf_bytes, png_bytes, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
@@ -102,9 +102,9 @@ def prepared(committed_cast, private_root, settings):
 
 
 @pytest.fixture
-def sessions(committed_cast, login):  # noqa: F811 - the fixture imported above
+def sessions(committed_cast, committed_login):
     """`sessions(user)`: a committed login session key in alpha."""
-    return lambda user: login(committed_cast.a, user)
+    return lambda user: committed_login(committed_cast.a, user)
 
 
 def open_page(browser, server, host, session_key, path, **options):

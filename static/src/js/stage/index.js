@@ -177,20 +177,9 @@ class Stage {
   // A template copied into the lesson mid-lesson becomes one more plan, shown at once.
   bindTemplateForm(panel, form) {
     const error = form.querySelector("[data-plan-template-error]");
-    form.addEventListener("submit", async (event) => {
+    form.addEventListener("submit", (event) => {
       event.preventDefault();
-      error.hidden = true;
-      try {
-        const response = await fetch(form.action, {
-          method: "POST", body: new FormData(form), headers: { "X-CSRFToken": csrfToken(form) },
-          credentials: "same-origin",
-        });
-        const body = await response.json().catch(() => ({}));
-        if (response.status !== 201) {
-          error.textContent = Object.values(body.errors || {}).flat().join(" ") || this.strings.failed;
-          error.hidden = false;
-          return;
-        }
+      this.post(form, new FormData(form), error, (body) => {
         panel.querySelector("[data-plan-items='']")?.remove();
         panel.querySelector("[data-plan-none]")?.remove();
         const lists = panel.querySelectorAll("[data-plan-items]");
@@ -201,11 +190,27 @@ class Stage {
         select.value = String(body.plan);
         select.dispatchEvent(new Event("change", { bubbles: true }));
         panel.querySelector("[data-plan-switch-box]").hidden = select.options.length < 2;
-      } catch (failure) {
-        error.textContent = this.strings.failed;
-        error.hidden = false;
-      }
+      });
     });
+  }
+
+  // Posts a form of the room; a 201's JSON goes to `created`, anything else shows the reasons under the form.
+  async post(form, data, error, created) {
+    error.hidden = true;
+    try {
+      const response = await fetch(form.action, {
+        method: "POST", body: data, headers: { "X-CSRFToken": csrfToken(form) }, credentials: "same-origin",
+      });
+      const body = await response.json().catch(() => ({}));
+      if (response.status === 201) {
+        created(body);
+        return;
+      }
+      error.textContent = Object.values(body.errors || {}).flat().join(" ") || this.strings.failed;
+    } catch (failure) {
+      error.textContent = this.strings.failed;
+    }
+    error.hidden = false;
   }
 
   showItem(item, page) {
@@ -234,32 +239,17 @@ class Stage {
       const label = button.textContent;
       button.setAttribute("aria-busy", "true");
       button.textContent = button.dataset.busyLabel;
-      error.hidden = true;
       const data = new FormData(form);
       const visible = panel.querySelector("[data-plan-items]:not([hidden])");
       if (visible && visible.dataset.planItems) data.append("plan", visible.dataset.planItems);
-      try {
-        const response = await fetch(form.action, {
-          method: "POST", body: data, headers: { "X-CSRFToken": csrfToken(form) }, credentials: "same-origin",
-        });
-        const body = await response.json().catch(() => ({}));
-        if (response.status === 201) {
-          this.addToPanel(panel, body);
-          form.reset();
-          fitKind();
-          this.showItem(body.item.id, 1);
-        } else {
-          const messages = Object.values(body.errors || {}).flat();
-          error.textContent = messages.join(" ") || this.strings.failed;
-          error.hidden = false;
-        }
-      } catch (failure) {
-        error.textContent = this.strings.failed;
-        error.hidden = false;
-      } finally {
-        button.removeAttribute("aria-busy");
-        button.textContent = label;
-      }
+      await this.post(form, data, error, (body) => {
+        this.addToPanel(panel, body);
+        form.reset();
+        fitKind();
+        this.showItem(body.item.id, 1);
+      });
+      button.removeAttribute("aria-busy");
+      button.textContent = label;
     });
   }
 
@@ -281,28 +271,14 @@ class Stage {
     const form = this.root.querySelector("[data-word-form]");
     if (!form) return;
     const error = form.querySelector("[data-word-error]");
-    form.addEventListener("submit", async (event) => {
+    form.addEventListener("submit", (event) => {
       event.preventDefault();
-      error.hidden = true;
-      try {
-        const response = await fetch(form.action, {
-          method: "POST", body: new FormData(form), headers: { "X-CSRFToken": csrfToken(form) },
-          credentials: "same-origin",
-        });
-        const body = await response.json().catch(() => ({}));
-        if (response.status === 201) {
-          this.addWord(body.word);
-          form.reset();
-          form.querySelector("input")?.focus();
-          this.status.textContent = format(this.strings.wordAdded, { word: body.word.word });
-        } else {
-          error.textContent = Object.values(body.errors || {}).flat().join(" ") || this.strings.failed;
-          error.hidden = false;
-        }
-      } catch (failure) {
-        error.textContent = this.strings.failed;
-        error.hidden = false;
-      }
+      this.post(form, new FormData(form), error, (body) => {
+        this.addWord(body.word);
+        form.reset();
+        form.querySelector("input")?.focus();
+        this.status.textContent = format(this.strings.wordAdded, { word: body.word.word });
+      });
     });
   }
 
