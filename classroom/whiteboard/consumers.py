@@ -108,6 +108,10 @@ class BoardConsumer(YjsConsumer):
         await self.send(bytes_data=create_sync_message(self.room.doc))
 
     async def disconnect(self, code) -> None:
+        await self._leave()
+
+    async def _leave(self) -> None:
+        """Out of the room and its group (once): nothing this socket still sends is taken after this."""
         if self.room is None:
             return
         room, self.room = self.room, None
@@ -126,6 +130,8 @@ class BoardConsumer(YjsConsumer):
 
     async def refuse(self, code: int, message) -> None:
         logger.info("board %s: refused an update from user %s: %s", self.room_name, self.scope["user"].pk, message)
+        # Leave first: a message already queued behind the refused one (which may build on it) is ignored.
+        await self._leave()
         await self.close(code=code, reason=str(message)[:120])
 
     async def receive(self, text_data=None, bytes_data=None):
@@ -191,6 +197,7 @@ class BoardConsumer(YjsConsumer):
                 logger.warning("board %s: relay failed; closing the room", self.room_name, exc_info=True)
                 rooms.drop(room)
                 for member in list(room.members):
+                    member.room = None  # the room is gone; nothing more is taken from its sockets
                     await member.close(code=CLOSE_RELAY_LOST)
                 return
         if pending >= store.COMPACT_AFTER:
