@@ -1,7 +1,18 @@
 from django.contrib import admin
 
 from tenant_apps.accounts.admin_site import school_admin_site
-from tenant_apps.scheduling.models import ExtraHours, Freeze, Lesson, PlanSlot, TimeOff, WeeklyPlan, WorkingHours
+from tenant_apps.scheduling.ical import feed_token
+from tenant_apps.scheduling.models import (
+    CalendarFeed,
+    ExtraHours,
+    Freeze,
+    Lesson,
+    PlanSlot,
+    RescheduleProposal,
+    TimeOff,
+    WeeklyPlan,
+    WorkingHours,
+)
 
 
 @admin.register(WorkingHours, site=school_admin_site)
@@ -74,3 +85,38 @@ class FreezeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # freezing cancels lessons and moves the pass end: the student's page does it
+
+
+@admin.register(RescheduleProposal, site=school_admin_site)
+class RescheduleProposalAdmin(admin.ModelAdmin):
+    """Proposals are answered on the lessons pages (the lesson and its credit move together); here they are read."""
+
+    list_display = ["lesson", "starts_at", "status", "proposed_by", "expires_at", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["lesson__student__email", "lesson__student__full_name", "lesson__teacher__email",
+                     "lesson__teacher__full_name", "message"]
+    list_select_related = ["lesson__student", "lesson__teacher", "proposed_by", "decided_by"]
+    raw_id_fields = ["lesson", "proposed_by", "decided_by", "booked_lesson"]
+    date_hierarchy = "starts_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarFeed, site=school_admin_site)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Deleting a feed revokes it; a new one gets a fresh secret token (never typed by hand)."""
+
+    list_display = ["user", "created_at"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    exclude = ["token"]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.token:
+            obj.token = feed_token()
+        super().save_model(request, obj, form, change)
