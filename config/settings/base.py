@@ -253,8 +253,10 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "/media/"
 # Each school's uploads live under MEDIA_ROOT/<schema>/ and are served by a view.
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
-# Lesson materials: PRIVATE_MEDIA_ROOT/<schema>/, outside MEDIA_ROOT, served only after an access check.
-PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".data" / "private")))
+# Lesson materials: PRIVATE_MEDIA_ROOT/<schema>/, served only after an access check. By default on the
+# media volume, in a folder no school's media root can be ("-" never appears in a schema name), so the
+# public media view cannot reach it.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(MEDIA_ROOT / "private-materials")))
 STORAGES = {
     "default": {"BACKEND": "shared_apps.tenants.storage.SchoolFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -86,3 +86,17 @@ def test_templates_are_the_teachers_shelf_not_the_students(client_for, alpha):
 
     assert client_for(alpha, alpha.teacher2).get(f"/materials/items/{item.pk}/file/").status_code == 200
     assert client_for(alpha, alpha.student).get(f"/materials/items/{item.pk}/file/").status_code == 404
+
+
+def test_the_public_media_view_cannot_climb_into_the_private_folder(client_for, alpha, picture, settings):
+    settings.PRIVATE_MEDIA_ROOT = settings.MEDIA_ROOT / "private-materials"  # the default layout
+    from tenant_apps.materials.services import item_add
+    from tests.materials.conftest import png_bytes, upload
+
+    item = item_add(plan=picture.plan, by=alpha.teacher, kind="image", title="Dog", upload=upload("d.png", png_bytes()))
+    client = client_for(alpha, alpha.student2)
+
+    for path in (f"../private-materials/alpha/{item.file.name}", f"/media/../private-materials/alpha/{item.file.name}"):
+        assert client.get(f"/media/{path}").status_code == 404
+    assert client_for(alpha, alpha.student).get(f"/materials/items/{item.pk}/file/").status_code == 200
+    item.file.storage.delete(item.file.name)
