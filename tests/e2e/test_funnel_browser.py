@@ -137,6 +137,8 @@ def test_a_visitor_becomes_a_paying_student(stripe_api, funnel_server, mail_sink
     page.get_by_role("button", name="Confirm and set the password").click()
     page.wait_for_url("**/student/")
     assert page.get_by_role("heading", name="Your free trial lesson").is_visible()
+    assert not has_horizontal_scroll(page)
+    assert axe_violations(page) == []
 
     # The methodologist runs the trial, records B1 and picks the teacher and the plan.
     _methodologist_reads_english()
@@ -147,6 +149,8 @@ def test_a_visitor_becomes_a_paying_student(stripe_api, funnel_server, mail_sink
     desk.goto(server.url(HOST, "/methodologist/"))
     desk.get_by_role("link", name=re.compile("Vera Visitor")).first.click()
     assert desk.get_by_text("Speak at work").first.is_visible()
+    assert not has_horizontal_scroll(desk)
+    assert axe_violations(desk) == []
     desk.get_by_label("The trial was held").check()
     desk.get_by_label("Level").select_option(label="B1 · Intermediate")
     desk.get_by_label("Notes").fill("Good listening, shy speaking.")
@@ -165,6 +169,7 @@ def test_a_visitor_becomes_a_paying_student(stripe_api, funnel_server, mail_sink
     page.goto(server.url(HOST, "/student/"))
     offer = page.locator(".next-step-pay")
     assert "Your teacher is Anna Brown, your schedule is Mon 19:00, Thu 19:00" in " ".join(offer.inner_text().split())
+    assert axe_violations(page) == []
     offer.get_by_role("link", name="Choose a package").click()
     page.wait_for_url("**/student/payments/")
     page.get_by_role("button", name="Pay", exact=True).first.click()
