@@ -85,6 +85,25 @@ def open_room(browser, server, host, session_key, lesson, **context_options):
     return context, page
 
 
+DIAGNOSIS = """
+() => ({
+  pcs: window.__pcs.map((pc) => [pc.connectionState, pc.iceConnectionState, pc.signalingState]),
+  state: document.querySelector("[data-call-state]").dataset.callState,
+  presence: document.querySelector("[data-presence-text]").textContent,
+  marks: performance.getEntriesByType("mark").map((m) => `${m.name} ${Math.round(m.startTime)}`),
+})
+"""
+
+
+def wait_connected(*pages, timeout=15000):
+    """Both pages show "Connected"; if not, the failure says what each page's connections were doing."""
+    try:
+        for page in pages:
+            page.wait_for_selector('[data-call-state="connected"]', timeout=timeout)
+    except Exception as error:
+        raise AssertionError([page.evaluate(DIAGNOSIS) for page in pages]) from error
+
+
 def wait_for(page, predicate, timeout=15.0, every=0.1):
     """Poll the call's figures until `predicate(stats)` holds (wait_for_function cannot await getStats)."""
     deadline = time.monotonic() + timeout
@@ -138,8 +157,7 @@ def test_teacher_and_student_see_each_other_over_loopback_chat_recover_from_a_re
         teacher.get_by_role("button", name="Join the lesson").click()
         student.get_by_role("button", name="Join the lesson").click()
 
-        for page in (teacher, student):
-            page.wait_for_selector('[data-call-state="connected"]', timeout=15000)
+        wait_connected(teacher, student)
         assert teacher.locator("[data-presence-text]").inner_text() == "Sam Student is in the call"
         teacher_stats, student_stats = (wait_for(page, lambda s: s["frames"] >= 30) for page in (teacher, student))
         assert_loopback_pair(teacher_stats, student_stats)
@@ -163,7 +181,7 @@ def test_teacher_and_student_see_each_other_over_loopback_chat_recover_from_a_re
         connections_before = teacher.evaluate("window.__pcs.length")
         reloaded_at = time.monotonic()
         student.reload()
-        student.wait_for_selector('[data-call-state="connected"]', timeout=5000)
+        wait_connected(student, timeout=5000)
         wait_for(teacher, lambda s: s["count"] > connections_before and s["state"] == "connected", timeout=5)
         assert time.monotonic() - reloaded_at < 5
         after = wait_for(teacher, lambda s: s["frames"] >= 30)
@@ -234,8 +252,7 @@ def test_without_a_camera_the_student_joins_with_sound_only(server, media_browse
         student.get_by_text("No camera could be used: you are in the call with sound only.").wait_for()
         for page in (teacher, student):
             page.get_by_role("button", name="Join the lesson").click()
-        for page in (teacher, student):
-            page.wait_for_selector('[data-call-state="connected"]', timeout=15000)
+        wait_connected(teacher, student)
         # The student sees the teacher; the teacher hears the student and sees "camera off".
         wait_for(student, lambda s: s["frames"] >= 10)
         deadline = time.monotonic() + 10

@@ -137,7 +137,7 @@ function startRoom(root) {
     onState: showState,
     onRemoteStream: (stream) => {
       if (ui.remoteVideo.srcObject !== stream) ui.remoteVideo.srcObject = stream;
-      playRemote();
+      if (stream.getTracks().length) playRemote(); // an empty stream has nothing to play yet
     },
     onPeerRestarted: (offer) => {
       call.start(peer.session, localStreamForCall());
@@ -169,11 +169,15 @@ function startRoom(root) {
     });
   }
 
-  ui.soundOn.addEventListener("click", () => {
+  const soundOn = () => {
+    if (ui.soundOn.hidden) return;
     ui.remoteVideo.muted = false;
     ui.remoteVideo.play().catch(() => {});
     ui.soundOn.hidden = true;
-  });
+  };
+  ui.soundOn.addEventListener("click", soundOn);
+  // Any click on the page allows sound: the button is only the obvious place for it.
+  document.addEventListener("pointerdown", soundOn);
 
   function localStreamForCall() {
     const tracks = [];
