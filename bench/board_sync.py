@@ -7,8 +7,8 @@
    ~0.4 kB), we time until client B has it. 400 sequential samples after a warm-up.
 2. Rooms: N rooms of two clients each; in every room one client sends an update every 100 ms (a
    person drawing, after the browser's 30 ms batching) for 6 s; p99 of the send-to-receive time.
-   N grows until p99 passes 50 ms (each step: the better of two runs). The same load runs against a bare `websockets` relay
-   (bench/board_relay.py: no auth, no checks, no storage) in the same run, for comparison.
+   N grows until p99 passes 50 ms (each step: the better of two runs). The same load runs against a
+   bare `websockets` relay (bench/board_relay.py: no auth, no checks, no storage) in the same run.
    The load generator shares the machine's cores with the server, as it says in the table.
 3. Late join: a 10,000-element board (~7.6 MB of Yjs state) persisted, nobody online; a client
    connects, sends sync step 1 and applies the whole document. Median of 5 fresh joins.
