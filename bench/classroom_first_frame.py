@@ -113,9 +113,13 @@ def one_run(browser, base: str, lesson_id: int, keys: list[str]) -> tuple[float,
         for page in pages:
             page.goto(f"{base}/lessons/{lesson_id}/room/", wait_until="commit")
         connected_at = framed_at = None
+        diagnosed = False
         while framed_at is None:
             if time.perf_counter() - started > TIMEOUT:
                 raise RuntimeError(f"no frame in time: {[page.evaluate(DIAGNOSIS) for page in pages]}")
+            if not diagnosed and time.perf_counter() - started > 6:
+                diagnosed = True  # a slow run: say what each page's connections were doing
+                log(f"slow run, at 6 s: {[page.evaluate(DIAGNOSIS) for page in pages]}")
             stats = [page.evaluate(CALL_STATS) for page in pages]
             if connected_at is None and all(s and s["state"] == "connected" for s in stats):
                 connected_at = time.perf_counter()

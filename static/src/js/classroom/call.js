@@ -5,7 +5,7 @@
 const DISCONNECTED_GRACE_MS = 2500;
 const WEAK_SAMPLES = 3;
 const WEAK_BITRATE = 120000; // bits/s available for sending: below this, video is paused, sound goes on
-const STUCK_MS = 12000;
+const STUCK_MS = 10000;
 
 function newId() {
   const bytes = new Uint8Array(9);
