@@ -87,11 +87,18 @@ def compact(lesson_id: int) -> None:
     compactions of one board.
     """
     with transaction.atomic():
+        # Lock the rows before the board, in the order a cascade delete of the lesson takes them
+        # (updates, then the board), so a compaction and a deletion never wait on each other in a circle.
+        rows = list(
+            BoardUpdate.objects.select_for_update(of=("self",))
+            .filter(board__lesson_id=lesson_id)
+            .order_by("pk")
+            .values_list("pk", "data")
+        )
+        if not rows:
+            return
         board = Board.objects.select_for_update().filter(lesson_id=lesson_id).first()
         if board is None:
-            return
-        rows = list(BoardUpdate.objects.filter(board=board).order_by("pk").values_list("pk", "data"))
-        if not rows:
             return
         doc = Doc()
         if board.state:
