@@ -59,6 +59,8 @@ function startRoom(root) {
 
   const me = { joined: false, over: false, polite: true, userId: Number(root.dataset.user) };
   const peer = { present: false, session: null, conn: null, state: "lobby", media: {} };
+  const peerConnections = new Map(); // their live sockets: conn → latest presence
+  let peerOrder = 0;
   const chosen = { videoinput: saved.camera || "", audioinput: saved.mic || "", audiooutput: saved.speaker || "" };
   let local = null; // {stream, audioOnly, none}
   let cameraTrack = null;
@@ -224,14 +226,22 @@ function startRoom(root) {
       if (call.pc && call.state !== "connected") call.restartIce();
     },
     peer(message) {
-      if (!message.present) {
-        if (message.conn !== peer.conn) return; // an older connection of theirs
+      // Every live connection of theirs, newest last: a closing page's late "here" must not win over
+      // the page that replaced it, and once it has left, the newest one still there is the peer.
+      if (message.present) {
+        const known = peerConnections.get(message.conn);
+        peerConnections.set(message.conn, { ...message, order: known ? known.order : ++peerOrder });
+      } else {
+        peerConnections.delete(message.conn);
+      }
+      const current = [...peerConnections.values()].sort((a, b) => b.order - a.order)[0];
+      if (!current) {
         peer.present = false;
         showPresence();
         return;
       }
-      const newPage = message.session !== peer.session;
-      Object.assign(peer, { present: true, session: message.session, conn: message.conn, state: message.state, media: message.media || {} });
+      const newPage = current.session !== peer.session;
+      Object.assign(peer, { present: true, session: current.session, conn: current.conn, state: current.state, media: current.media || {} });
       if (call.pc && (newPage || peer.state !== "call")) {
         call.close(); // they reloaded or left the call: the old connection is dead
         ui.remoteVideo.srcObject = null;
