@@ -28,6 +28,7 @@ class BoardAdmin(_ReadOnly):
 class BoardUpdateAdmin(_ReadOnly):
     list_display = ["id", "board", "author", "created_at"]
     list_select_related = ["author"]
+    search_fields = ["author__email", "board__lesson__teacher__email", "board__lesson__student__email"]
     raw_id_fields = ["board", "author"]
     exclude = ["data"]
 
@@ -37,5 +38,6 @@ class BoardImageAdmin(_ReadOnly):
     list_display = ["id", "lesson", "uploaded_by", "content_type", "width", "height", "size", "created_at"]
     list_select_related = ["lesson__teacher", "lesson__student", "uploaded_by"]
     list_filter = ["content_type"]
+    search_fields = ["uploaded_by__email", "lesson__teacher__email", "lesson__student__email"]
     raw_id_fields = ["lesson", "uploaded_by"]
     date_hierarchy = "created_at"
