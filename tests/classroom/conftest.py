@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -104,26 +103,8 @@ def committed_lesson(committed_cast):
     connection.set_schema_to_public()
 
 
+
 @pytest.fixture
-def login(committed_cast):
-    """`login(school_cast, user)` → the key of a committed session in that school's schema (removed afterwards)."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    made = []
-
-    def make(school_cast, user) -> str:
-        with schema_context(school_cast.school.schema_name):
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.save()
-        made.append((school_cast.school.schema_name, session.session_key))
-        return session.session_key
-
-    yield make
-    for schema_name, session_key in made:
-        with schema_context(schema_name):
-            Session.objects.filter(session_key=session_key).delete()
-    connection.set_schema_to_public()
+def login(committed_login):
+    """`login(school_cast, user)`: tests/conftest.py's committed_login, by the short name these tests use."""
+    return committed_login

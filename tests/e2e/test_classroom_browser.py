@@ -10,9 +10,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django_tenants.utils import schema_context
 
@@ -55,25 +52,9 @@ def lesson(committed_cast):
 
 
 @pytest.fixture
-def sessions(committed_cast):
-    """`sessions(user)`: a committed login session key in alpha (removed afterwards)."""
-    alpha = committed_cast.a
-    made = []
-
-    def login(user) -> str:
-        with schema_context(alpha.school.schema_name):
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.save()
-        made.append(session.session_key)
-        return session.session_key
-
-    yield login
-    with schema_context(alpha.school.schema_name):
-        Session.objects.filter(session_key__in=made).delete()
-    connection.set_schema_to_public()
+def sessions(committed_cast, committed_login):
+    """`sessions(user)`: a committed login session key of an alpha user (removed afterwards)."""
+    return lambda user: committed_login(committed_cast.a, user)
 
 
 def open_room(browser, server, host, session_key, lesson, **context_options):
