@@ -185,8 +185,28 @@ def committed_db(django_db_setup, django_db_blocker):
     What the test commits, it removes.
     """
     with django_db_blocker.unblock():
+        before = _committed_rows()
         yield
         connection.set_schema_to_public()
+        after = _committed_rows()
+    # A row left behind breaks every later test that books the same people (one active
+    # enrollment per language, no overlapping lessons): name the test that left it.
+    left = {table: after[table] - before[table] for table in before if after[table] > before[table]}
+    assert not left, f"this test left committed rows behind: {left}"
+
+
+# The rows a committed test most often creates for the cast, per school schema.
+_COMMITTED_TABLES = ("learning_enrollment", "scheduling_lesson", "billing_pass", "billing_payment")
+
+
+def _committed_rows() -> dict[str, int]:
+    counts = {}
+    with connection.cursor() as cursor:
+        for schema in ("alpha", "beta"):
+            for table in _COMMITTED_TABLES:
+                cursor.execute(f'SELECT count(*) FROM "{schema}"."{table}"')
+                counts[f"{schema}.{table}"] = cursor.fetchone()[0]
+    return counts
 
 
 @pytest.fixture

@@ -68,6 +68,7 @@ def test_two_tabs_adding_items_at_once_get_the_next_positions(committed_cast, pr
     with schema_context(alpha.school.schema_name):
         positions = sorted(PlanItem.objects.filter(plan=plan).values_list("position", flat=True))
         lesson.delete()
+        lesson.enrollment.delete()
     connection.set_schema_to_public()
 
     assert errors == []

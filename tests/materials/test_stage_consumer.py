@@ -228,6 +228,7 @@ def test_a_page_past_the_pdfs_end_and_an_item_of_another_lessons_plan_are_refuse
     finally:
         with schema_context(a.school.schema_name):
             other.delete()
+            other.enrollment.delete()
         connection.set_schema_to_public()
 
     assert past_end["code"] == "unknown_page"
