@@ -11,6 +11,7 @@ from classroom.access import RoomSeat, room_is_open
 from classroom.models import CHAT_MAX_CHARS, ChatMessage
 from tenant_apps.scheduling.models import Lesson
 from tenant_apps.scheduling.services import lesson_mark
+from tenant_apps.scheduling.trials import trial_lesson_mark
 
 # What the teacher can say from the room when ending the lesson (scheduling's outcome names).
 END_OUTCOMES = ("held", "no_show")
@@ -54,4 +55,8 @@ def lesson_end(*, seat: RoomSeat, by, outcome: str, note: str = "", now: datetim
         raise ValidationError(_("Choose whether the lesson was held or the student did not come."), code="outcome")
     if not isinstance(note, str) or len(note) > 500:
         raise ValidationError(_("The note may be at most 500 characters."), code="note")
+    if seat.lesson.kind == Lesson.Kind.TRIAL:
+        # A trial holds no credit; the methodologist records level and goal on the trial's own page.
+        with transaction.atomic():
+            return trial_lesson_mark(lesson=seat.lesson, outcome=outcome, by=by, now=now)
     return lesson_mark(lesson=seat.lesson, outcome=outcome, by=by, note=note.strip(), now=now)
