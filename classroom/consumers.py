@@ -15,11 +15,8 @@ and the teacher's actions from the teacher only. A bad message gets an error rep
 nothing; the socket stays open, and the peer never hears of it.
 """
 
-import json
 import re
-import time
 import uuid
-from collections import deque
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -28,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from classroom.access import lesson_for_seat, room_is_open
+from classroom.gate import MessageGate, MessageRefused
 from classroom.selectors import CHAT_CATCH_UP, chat_messages
 from classroom.services import chat_post, lesson_end
 from classroom.turn import ice_servers
@@ -74,7 +72,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.conn = uuid.uuid4().hex[:12]
         self.state, self.media = "lobby", {"audio": False, "video": False, "screen": False}
         self.replaced = False
-        self.recent: deque[float] = deque()
+        self.gate = MessageGate(max_bytes=MAX_MESSAGE_BYTES, max_per_second=MAX_PER_SECOND)
         self.own_group = schema_group(self.scope, "lesson", self.lesson_id, "user", self.user_id)
         self.peer_group = schema_group(self.scope, "lesson", self.lesson_id, "user", peer_id)
         self.room_group = schema_group(self.scope, "lesson", self.lesson_id)
@@ -112,34 +110,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def _receive(self, text_data, bytes_data):
         # Checked here rather than in receive_json: a bad message must not close the socket.
-        if self._flooding():
-            return await self._error("rate_limited", _("Too many messages: at most %(limit)s a second.")
-                                     % {"limit": MAX_PER_SECOND})
-        if text_data is None:
-            return await self._error("binary_not_supported", _("Send JSON text frames."))
-        if len(text_data) > MAX_MESSAGE_BYTES or len(text_data.encode()) > MAX_MESSAGE_BYTES:
-            return await self._error("too_large", _("A message may be at most %(limit)s KB.")
-                                     % {"limit": MAX_MESSAGE_BYTES // 1024})
         try:
-            content = json.loads(text_data)
-        except ValueError:
-            return await self._error("invalid_json", _("The message is not valid JSON."))
-        if not isinstance(content, dict):
-            return await self._error("invalid_message", _("The message must be a JSON object."))
+            content = self.gate.open(text_data)
+        except MessageRefused as refused:
+            return await self._error(refused.code, refused.message)
         handler = self.ACTIONS.get(content.get("action"))
         if handler is None:
             return await self._error("unknown_action", _("Unknown action."))
         return await handler(self, content)
-
-    def _flooding(self) -> bool:
-        """More than MAX_PER_SECOND messages in the last second (a refused one does not count)."""
-        now = time.monotonic()
-        while self.recent and now - self.recent[0] >= 1.0:
-            self.recent.popleft()
-        if len(self.recent) >= MAX_PER_SECOND:
-            return True
-        self.recent.append(now)
-        return False
 
     async def _signal(self, content):
         payload = _clean_signal(content)

@@ -13,10 +13,7 @@ reply (in the person's language) and changes nothing; the socket stays open.
 The group, `<schema>.lesson.<id>.stage`, carries the school's schema (shared_apps/tenants/ws.py).
 """
 
-import json
 import math
-import time
-from collections import deque
 
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -25,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from classroom.access import lesson_for_seat, room_is_open
+from classroom.gate import MessageGate, MessageRefused
 from shared_apps.tenants.ws import CLOSE_UNAUTHENTICATED, in_school_schema, schema_group
 
 MAX_MESSAGE_BYTES = 4 * 1024
@@ -111,7 +109,7 @@ class StageConsumer(AsyncJsonWebsocketConsumer):
             return
         self.is_leader = seat["is_leader"]
         self.language = user.language or self.scope["tenant"].default_language
-        self.recent: deque[float] = deque()
+        self.gate = MessageGate(max_bytes=MAX_MESSAGE_BYTES, max_per_second=MAX_PER_SECOND)
         self.group = schema_group(self.scope, "lesson", self.lesson_id, "stage")
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -128,35 +126,16 @@ class StageConsumer(AsyncJsonWebsocketConsumer):
             await self._receive(text_data)
 
     async def _receive(self, text_data):
-        if self._flooding():
-            return await self._error("rate_limited", _("Too many messages: at most %(limit)s a second.")
-                                     % {"limit": MAX_PER_SECOND})
-        if text_data is None:
-            return await self._error("binary_not_supported", _("Send JSON text frames."))
-        if len(text_data.encode()) > MAX_MESSAGE_BYTES:
-            return await self._error("too_large", _("A message may be at most %(limit)s KB.")
-                                     % {"limit": MAX_MESSAGE_BYTES // 1024})
         try:
-            content = json.loads(text_data)
-        except ValueError:
-            return await self._error("invalid_json", _("The message is not valid JSON."))
-        if not isinstance(content, dict):
-            return await self._error("invalid_message", _("The message must be a JSON object."))
+            content = self.gate.open(text_data)
+        except MessageRefused as refused:
+            return await self._error(refused.code, refused.message)
         handler = self.ACTIONS.get(content.get("action"))
         if handler is None:
             return await self._error("unknown_action", _("Unknown action."))
         if not self.is_leader:
             return await self._error("forbidden", _("Only the teacher shows things on the stage."))
         return await handler(self, content)
-
-    def _flooding(self) -> bool:
-        now = time.monotonic()
-        while self.recent and now - self.recent[0] >= 1.0:
-            self.recent.popleft()
-        if len(self.recent) >= MAX_PER_SECOND:
-            return True
-        self.recent.append(now)
-        return False
 
     async def _show(self, content):
         item_id, page = _as_int(content.get("item")), _as_int(content.get("page", 1))

@@ -14,10 +14,6 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
-from django_tenants.utils import schema_context
 
 from config.asgi import application
 from shared_apps.tenants.services import school_reactivate, school_suspend
@@ -34,28 +30,9 @@ def in_memory_layer(settings):
 
 
 @pytest.fixture
-def login(committed_cast):
-    """`login(school_cast, user)` → the session key of a committed session in that school's schema.
-
-    Written directly rather than with `Client.force_login`, which would also commit a new
-    `last_login` onto the shared cast.
-    """
-    made = []
-
-    def make(school_cast, user) -> str:
-        with schema_context(school_cast.school.schema_name):
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.save()
-        made.append((school_cast.school.schema_name, session.session_key))
-        return session.session_key
-
-    yield make
-    for schema_name, session_key in made:
-        with schema_context(schema_name):
-            Session.objects.filter(session_key=session_key).delete()
+def login(committed_login):
+    """`login(school_cast, user)` → the key of a committed session (tests/conftest.py `committed_login`)."""
+    return committed_login
 
 
 def socket(host: str, session_key: str | None = None, origin: str | None = None) -> WebsocketCommunicator:

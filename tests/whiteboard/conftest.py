@@ -3,9 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -60,21 +57,6 @@ def lessons(committed_cast):
 
 
 @pytest.fixture
-def login(committed_cast):
-    """`login(school_cast, user)` → the key of a committed session in that school's schema."""
-    made = []
-
-    def make(school_cast, user) -> str:
-        with schema_context(school_cast.school.schema_name):
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.save()
-        made.append((school_cast.school.schema_name, session.session_key))
-        return session.session_key
-
-    yield make
-    for schema_name, session_key in made:
-        with schema_context(schema_name):
-            Session.objects.filter(session_key=session_key).delete()
+def login(committed_login):
+    """`login(school_cast, user)` → the key of a committed session (tests/conftest.py `committed_login`)."""
+    return committed_login
