@@ -6,6 +6,9 @@ const DISCONNECTED_GRACE_MS = 2500;
 const WEAK_SAMPLES = 3;
 const WEAK_BITRATE = 120000; // bits/s available for sending: below this, video is paused, sound goes on
 const STUCK_MS = 10000;
+// A connection whose ICE has not even begun by now lost its offer or answer on the way (a reload
+// racing the other side's restart): renegotiate at once instead of waiting for STUCK_MS.
+const NEVER_STARTED_MS = 2500;
 
 function newId() {
   const bytes = new Uint8Array(9);
@@ -95,6 +98,11 @@ export class Call {
     this.statsTimer = setInterval(() => this.watchBandwidth(pc), 2000);
     // A connection that never comes up (a lost offer, a peer that restarted unseen): the impolite side
     // starts a new one, and the polite side follows its new offer.
+    this.earlyWatchdog = setTimeout(() => {
+      if (this.pc !== pc || pc.connectionState !== "new") return;
+      if (this.polite) this.restartIce();
+      else this.onStuck();
+    }, NEVER_STARTED_MS);
     this.watchdog = setTimeout(() => {
       if (this.pc !== pc || pc.connectionState === "connected") return;
       if (this.polite) this.restartIce();
@@ -212,6 +220,7 @@ export class Call {
   close() {
     clearTimeout(this.disconnectTimer);
     clearTimeout(this.watchdog);
+    clearTimeout(this.earlyWatchdog);
     clearInterval(this.statsTimer);
     if (this.pc) {
       const pc = this.pc;
