@@ -144,7 +144,11 @@ class Pass(models.Model):
         verbose_name = _("pass")
         verbose_name_plural = _("passes")
         ordering = ["-starts_at", "-pk"]
-        constraints = [models.CheckConstraint(condition=Q(valid_until__gt=models.F("starts_at")), name="billing_pass_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=models.F("starts_at")), name="billing_pass_ends_after_start"
+            )
+        ]
 
     def __str__(self):
         return f"{self.lessons} × {self.enrollment}"
@@ -228,7 +232,9 @@ class Reservation(models.Model):
         verbose_name_plural = _("reservations")
         constraints = [
             # One open credit per lesson, whichever pass holds it.
-            models.UniqueConstraint(fields=["lesson_id"], condition=Q(status="open"), name="billing_one_open_reservation")
+            models.UniqueConstraint(
+                fields=["lesson_id"], condition=Q(status="open"), name="billing_one_open_reservation"
+            )
         ]
 
     def __str__(self):

@@ -37,7 +37,12 @@ def _lock(lesson_pass: Pass) -> Pass:
 
 
 def free_credits(lesson_pass: Pass) -> int:
-    last = LedgerEntry.objects.filter(lesson_pass=lesson_pass).order_by("-seq").values_list("balance_after", flat=True).first()
+    last = (
+        LedgerEntry.objects.filter(lesson_pass=lesson_pass)
+        .order_by("-seq")
+        .values_list("balance_after", flat=True)
+        .first()
+    )
     return last or 0
 
 

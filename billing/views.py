@@ -75,7 +75,9 @@ def checkout(request):
         return redirect("billing:student_payments")
     except ProviderError:
         logger.exception("Checkout could not start")
-        messages.error(request, _("The payment page is not available right now. Nothing was charged; please try again."))
+        messages.error(
+            request, _("The payment page is not available right now. Nothing was charged; please try again.")
+        )
         return redirect("billing:student_payments")
     return redirect(url)
 
@@ -92,7 +94,9 @@ def checkout_success(request, pk):
         )
         messages.success(request, paid % {"lessons": lesson_pass.lessons, "date": valid_until})
     elif payment.status == Payment.Status.PENDING:
-        messages.info(request, _("We are waiting for the payment to be confirmed. The pass appears here as soon as it is."))
+        messages.info(
+            request, _("We are waiting for the payment to be confirmed. The pass appears here as soon as it is.")
+        )
     else:
         _tell_failure(request, payment)
     return redirect("billing:student_payments")
@@ -128,7 +132,9 @@ def _tell_failure(request, payment):
 @role_required(Role.STUDENT, section="payments")
 def pass_history(request, pk):
     lesson_pass = get_pass_for_user(request.user, pk)
-    return render(request, "billing/pass_history.html", {"lesson_pass": lesson_pass, "entries": ledger_for_pass(lesson_pass)})
+    return render(
+        request, "billing/pass_history.html", {"lesson_pass": lesson_pass, "entries": ledger_for_pass(lesson_pass)}
+    )
 
 
 @csrf_exempt  # the provider signs the request instead

@@ -37,7 +37,11 @@ class Language(models.Model):
     @property
     def display_name(self):
         """The seeded languages in the viewer's language; a school's own additions as named."""
-        return SEEDED_LANGUAGE_NAMES.get(self.code, self.name) if self.name == SEEDED_NAMES_EN.get(self.code) else self.name
+        return (
+            SEEDED_LANGUAGE_NAMES.get(self.code, self.name)
+            if self.name == SEEDED_NAMES_EN.get(self.code)
+            else self.name
+        )
 
 
 # The names migration 0002 seeds; renamed by a school, the school's name wins.

@@ -137,7 +137,9 @@ def _send(notification: Notification, channel: str) -> None:
         if channel == kinds.EMAIL:
             _send_email(notification)
         elif channel == kinds.TELEGRAM:
-            telegram.send_message(recipient, f"{notification.title}\n\n{notification.body}\n{_absolute(notification.url)}")
+            telegram.send_message(
+                recipient, f"{notification.title}\n\n{notification.body}\n{_absolute(notification.url)}"
+            )
 
 
 def _absolute(path: str) -> str:

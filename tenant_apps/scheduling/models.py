@@ -47,7 +47,9 @@ class WorkingHours(models.Model):
         verbose_name = _("working hours")
         verbose_name_plural = _("working hours")
         ordering = ["teacher", "weekday", "starts"]
-        constraints = [models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="scheduling_hours_end_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="scheduling_hours_end_after_start")
+        ]
 
     def __str__(self):
         return f"{self.teacher}: {self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
@@ -71,7 +73,11 @@ class TimeOff(models.Model):
         verbose_name = _("day off")
         verbose_name_plural = _("days off")
         ordering = ["starts_at"]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="scheduling_timeoff_end_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="scheduling_timeoff_end_after_start"
+            )
+        ]
 
     def __str__(self):
         return f"{self.teacher}: {self.starts_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"
@@ -90,7 +96,11 @@ class ExtraHours(models.Model):
         verbose_name = _("extra hours")
         verbose_name_plural = _("extra hours")
         ordering = ["starts_at"]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="scheduling_extra_end_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="scheduling_extra_end_after_start"
+            )
+        ]
 
     def __str__(self):
         return f"{self.teacher}: {self.starts_at:%Y-%m-%d %H:%M}"
@@ -170,7 +180,12 @@ class Lesson(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lessons_taken", verbose_name=_("student")
     )
     lesson_pass = models.ForeignKey(
-        "billing.Pass", on_delete=models.PROTECT, null=True, blank=True, related_name="booked_lessons", verbose_name=_("pass")
+        "billing.Pass",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="booked_lessons",
+        verbose_name=_("pass"),
     )
     plan = models.ForeignKey(
         WeeklyPlan, on_delete=models.SET_NULL, null=True, blank=True, related_name="lessons", verbose_name=_("plan")
@@ -207,15 +222,23 @@ class Lesson(models.Model):
             models.Index(fields=["student", "starts_at"], name="scheduling_student_time_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="scheduling_lesson_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="scheduling_lesson_ends_after_start"
+            ),
             ExclusionConstraint(
                 name="scheduling_teacher_no_overlap",
-                expressions=[(TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS), ("teacher", RangeOperators.EQUAL)],
+                expressions=[
+                    (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
+                    ("teacher", RangeOperators.EQUAL),
+                ],
                 condition=Q(status__in=OCCUPYING),
             ),
             ExclusionConstraint(
                 name="scheduling_student_no_overlap",
-                expressions=[(TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS), ("student", RangeOperators.EQUAL)],
+                expressions=[
+                    (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
+                    ("student", RangeOperators.EQUAL),
+                ],
                 condition=Q(status__in=OCCUPYING),
             ),
         ]

@@ -121,7 +121,11 @@ def plan_book(*, plan: WeeklyPlan, lesson_pass: Pass, now: datetime | None = Non
         return result
     lesson_pass = Pass.objects.select_for_update().prefetch_related("freezes").get(pk=lesson_pass.pk)
     credits = free_credits(lesson_pass)
-    already = set(Lesson.objects.filter(plan=plan, status__in=["scheduled", "held", "no_show"]).values_list("starts_at", flat=True))
+    already = set(
+        Lesson.objects.filter(plan=plan, status__in=["scheduled", "held", "no_show"]).values_list(
+            "starts_at", flat=True
+        )
+    )
     slots = list(plan.slots.values_list("weekday", "starts"))
     window_start = max(lesson_pass.starts_at, now)
     for starts_at in weekly_occurrences(slots, plan.zone, window_start, lesson_pass.valid_until):
@@ -328,7 +332,9 @@ def pass_freeze(*, lesson_pass: Pass, by, starts_at: datetime, now: datetime | N
     if starts_at < now or starts_at >= lesson_pass.valid_until:
         raise ValidationError(_("A freeze starts from now until the pass ends."), code="when")
     length = timedelta(days=school.freeze_days)
-    freeze = Freeze.objects.create(lesson_pass=lesson_pass, starts_at=starts_at, ends_at=starts_at + length, created_by=by)
+    freeze = Freeze.objects.create(
+        lesson_pass=lesson_pass, starts_at=starts_at, ends_at=starts_at + length, created_by=by
+    )
     for lesson in Lesson.objects.select_for_update().filter(
         lesson_pass=lesson_pass, status=Status.SCHEDULED, starts_at__gte=starts_at, starts_at__lt=freeze.ends_at
     ):

@@ -60,7 +60,9 @@ def test_a_student_registers_and_must_verify_the_email_before_logging_in(cast):
         vera = User.objects.get(email="vera@visitor.test")
         assert vera.is_student and not vera.is_teacher and vera.full_name == "Vera Visitor"
 
-    refused = school_client(cast).post("/accounts/login/", {"login": "vera@visitor.test", "password": "sturdy-passphrase-9"})
+    refused = school_client(cast).post(
+        "/accounts/login/", {"login": "vera@visitor.test", "password": "sturdy-passphrase-9"}
+    )
     assert refused["Location"] == "/accounts/confirm-email/"
 
     key_url = re.search(r"http://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", mail.outbox[-1].body).group(1)

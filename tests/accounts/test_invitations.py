@@ -34,7 +34,9 @@ def test_a_manager_invites_a_teacher_who_sets_a_password_and_lands_in_the_teache
     invitee = Client(HTTP_HOST=cast.a.host)
     url = link_from_last_email()
     form = invitee.get(url)
-    done = invitee.post(url, {"full_name": "Nina New", "password1": "sturdy-passphrase-9", "password2": "sturdy-passphrase-9"})
+    done = invitee.post(
+        url, {"full_name": "Nina New", "password1": "sturdy-passphrase-9", "password2": "sturdy-passphrase-9"}
+    )
 
     assert form.status_code == 200
     assert done.status_code == 302 and done["Location"] == "/me/"

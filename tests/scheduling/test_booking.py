@@ -43,7 +43,9 @@ def test_a_wall_time_in_the_spring_gap_does_not_exist():
     assert local_instant(date(2026, 3, 29), time(2, 30), ZoneInfo("Europe/London")) is not None
 
 
-def test_activating_a_pass_books_the_plan_as_far_as_its_credits_go(alpha, enrollment, package, django_capture_on_commit_callbacks):
+def test_activating_a_pass_books_the_plan_as_far_as_its_credits_go(
+    alpha, enrollment, package, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
 
     teacher_hours(alpha.teacher)
@@ -54,7 +56,10 @@ def test_activating_a_pass_books_the_plan_as_far_as_its_credits_go(alpha, enroll
     lessons = list(Lesson.objects.filter(enrollment=enrollment).order_by("starts_at"))
     london = ZoneInfo("Europe/London")
     assert len(lessons) == 8 and free_credits(lesson_pass) == 0
-    assert {lesson.starts_at.astimezone(london).strftime("%a %H:%M") for lesson in lessons} == {"Mon 19:00", "Thu 19:00"}
+    assert {lesson.starts_at.astimezone(london).strftime("%a %H:%M") for lesson in lessons} == {
+        "Mon 19:00",
+        "Thu 19:00",
+    }
     assert all(lesson.lesson_pass_id == lesson_pass.pk for lesson in lessons)
 
 
