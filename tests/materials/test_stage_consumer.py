@@ -74,14 +74,26 @@ async def refusal(host, lesson_id, session_key) -> int:
     return code
 
 
-def test_the_teacher_shows_an_image_and_the_student_sees_it(committed_cast, room, login):
+@pytest.fixture
+def seats(committed_cast, room, login):
+    """Alpha's cast, the room's lesson and items, and the teacher's and the student's session keys."""
     a = committed_cast.a
     lesson, items = room
-    teacher_key, student_key = login(a, a.teacher), login(a, a.student)
+    return a, lesson, items, login(a, a.teacher), login(a, a.student)
+
+
+async def join_both(host, lesson_id, teacher_key, student_key):
+    """The teacher then the student join the stage; returns both sockets and what the teacher saw first."""
+    teacher, first = await join(host, lesson_id, teacher_key)
+    student, _ = await join(host, lesson_id, student_key)
+    return teacher, student, first
+
+
+def test_the_teacher_shows_an_image_and_the_student_sees_it(seats):
+    a, lesson, items, teacher_key, student_key = seats
 
     async def body():
-        teacher, empty = await join(a.host, lesson.pk, teacher_key)
-        student, _ = await join(a.host, lesson.pk, student_key)
+        teacher, student, empty = await join_both(a.host, lesson.pk, teacher_key, student_key)
         await teacher.send_json_to({"action": "show", "item": items["image"].pk})
         seen = await student.receive_json_from(timeout=TIMEOUT)
         echoed = await teacher.receive_json_from(timeout=TIMEOUT)
@@ -120,10 +132,8 @@ def test_only_the_teacher_pushes_the_students_attempt_changes_nothing(committed_
         assert not Stage.objects.filter(lesson_id=lesson.pk).exists()
 
 
-def test_a_late_joiner_sees_the_pdf_page_on_the_stage(committed_cast, room, login):
-    a = committed_cast.a
-    lesson, items = room
-    teacher_key, student_key = login(a, a.teacher), login(a, a.student)
+def test_a_late_joiner_sees_the_pdf_page_on_the_stage(seats):
+    a, lesson, items, teacher_key, student_key = seats
 
     async def body():
         teacher, _ = await join(a.host, lesson.pk, teacher_key)
@@ -141,14 +151,11 @@ def test_a_late_joiner_sees_the_pdf_page_on_the_stage(committed_cast, room, logi
         f"/materials/items/{items['pdf'].pk}/pages/1.jpg", f"/materials/items/{items['pdf'].pk}/pages/2.jpg"]
 
 
-def test_play_pause_and_seek_reach_the_student_and_a_late_joiner_starts_where_it_plays(committed_cast, room, login):
-    a = committed_cast.a
-    lesson, items = room
-    teacher_key, student_key = login(a, a.teacher), login(a, a.student)
+def test_play_pause_and_seek_reach_the_student_and_a_late_joiner_starts_where_it_plays(seats):
+    a, lesson, items, teacher_key, student_key = seats
 
     async def body():
-        teacher, _ = await join(a.host, lesson.pk, teacher_key)
-        student, _ = await join(a.host, lesson.pk, student_key)
+        teacher, student, _ = await join_both(a.host, lesson.pk, teacher_key, student_key)
         await teacher.send_json_to({"action": "show", "item": items["audio"].pk})
         await teacher.receive_json_from(timeout=TIMEOUT)
         await student.receive_json_from(timeout=TIMEOUT)
@@ -272,16 +279,13 @@ def test_people_without_a_seat_are_refused_and_so_is_a_closed_room(committed_cas
     assert async_to_sync(refusal)(a.host, lesson.pk, login(a, a.teacher)) == CLOSE_ROOM_CLOSED
 
 
-def test_a_word_added_over_http_reaches_both_stages(committed_cast, room, login):
-    a = committed_cast.a
-    lesson, _items = room
-    teacher_key, student_key = login(a, a.teacher), login(a, a.student)
+def test_a_word_added_over_http_reaches_both_stages(seats):
+    a, lesson, _items, teacher_key, student_key = seats
     client = Client(HTTP_HOST=a.host)
     client.cookies["sessionid"] = teacher_key
 
     async def body():
-        teacher, _ = await join(a.host, lesson.pk, teacher_key)
-        student, _ = await join(a.host, lesson.pk, student_key)
+        teacher, student, _ = await join_both(a.host, lesson.pk, teacher_key, student_key)
         response = await sync_to_async(client.post)(f"/lessons/{lesson.pk}/stage/words/",
                                                     {"word": "hello", "translation": "привет"})
         seen = await student.receive_json_from(timeout=TIMEOUT)
@@ -295,14 +299,11 @@ def test_a_word_added_over_http_reaches_both_stages(committed_cast, room, login)
     assert seen["type"] == "word" and seen["word"]["word"] == "hello"
 
 
-def test_clearing_the_stage_empties_it_for_the_student_and_for_a_late_joiner(committed_cast, room, login):
-    a = committed_cast.a
-    lesson, items = room
-    teacher_key, student_key = login(a, a.teacher), login(a, a.student)
+def test_clearing_the_stage_empties_it_for_the_student_and_for_a_late_joiner(seats):
+    a, lesson, items, teacher_key, student_key = seats
 
     async def body():
-        teacher, _ = await join(a.host, lesson.pk, teacher_key)
-        student, _ = await join(a.host, lesson.pk, student_key)
+        teacher, student, _ = await join_both(a.host, lesson.pk, teacher_key, student_key)
         await teacher.send_json_to({"action": "show", "item": items["text"].pk})
         shown = await student.receive_json_from(timeout=TIMEOUT)
         await teacher.send_json_to({"action": "clear"})
