@@ -125,14 +125,21 @@ def hours_remove(request, pk):
     return redirect("schedule_setup:hours")
 
 
+def _period_form(request, form_class, form_key):
+    """The bound days-off or extra-hours form, or the hours page with its errors (422)."""
+    zone, today = _zone_and_today(request)
+    form = form_class(request.POST, zone=zone, today=today)
+    if form.is_valid():
+        return form.cleaned_data, None
+    return None, _hours_page(request, status=422, **{form_key: form})
+
+
 @role_required(Role.TEACHER, section="schedule")
 @require_POST
 def time_off_create(request):
-    zone, today = _zone_and_today(request)
-    form = TimeOffForm(request.POST, zone=zone, today=today)
-    if not form.is_valid():
-        return _hours_page(request, time_off_form=form, status=422)
-    data = form.cleaned_data
+    data, error_page = _period_form(request, TimeOffForm, "time_off_form")
+    if error_page:
+        return error_page
     _time_off, booked = time_off_add(teacher=request.user, starts_at=data["starts_at"], ends_at=data["ends_at"],
                                      reason=data["reason"])
     messages.success(request, _("Days off added: no lessons are booked in them."))
@@ -156,11 +163,9 @@ def time_off_remove(request, pk):
 @role_required(Role.TEACHER, section="schedule")
 @require_POST
 def extra_hours_create(request):
-    zone, today = _zone_and_today(request)
-    form = ExtraHoursForm(request.POST, zone=zone, today=today)
-    if not form.is_valid():
-        return _hours_page(request, extra_form=form, status=422)
-    data = form.cleaned_data
+    data, error_page = _period_form(request, ExtraHoursForm, "extra_form")
+    if error_page:
+        return error_page
     extra_hours_add(teacher=request.user, starts_at=data["starts_at"], ends_at=data["ends_at"])
     messages.success(request, _("Extra hours added."))
     return redirect("schedule_setup:hours")
