@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,9 @@ from tenant_apps.accounts.models import Role, User
 from tenant_apps.areas.permissions import manager_required, methodologist_required
 from tenant_apps.areas.views import _render
 from tenant_apps.learning.models import Enrollment, EnrollmentChange
-from tenant_apps.scheduling.forms_setup import WeeklyPlanForm
-from tenant_apps.scheduling.models import WeeklyPlan
+from tenant_apps.scheduling.forms_setup import WeeklyPlanForm, WorkingHoursForm
+from tenant_apps.scheduling.models import WeeklyPlan, WorkingHours
+from tenant_apps.scheduling.setup_services import hours_zone, working_hours_add
 from tenant_apps.scheduling.trials import rank_teachers
 from tenant_apps.website import selectors
 from tenant_apps.website.forms import TeacherFilterForm, TrialResultForm, parse_preferred
@@ -180,17 +181,12 @@ def manager_funnel(request):
 @methodologist_required
 def methodologist_hours(request):
     """The methodologist's weekly hours: the free times of trial lessons are cut from them."""
-    from django.shortcuts import get_object_or_404
-
-    from tenant_apps.scheduling.forms_setup import WorkingHoursForm
-    from tenant_apps.scheduling.models import WorkingHours
-    from tenant_apps.scheduling.setup_services import hours_zone, working_hours_add
-
     windows = WorkingHours.objects.filter(teacher=request.user)
     zone = hours_zone(request.user, request.tenant)
     form = WorkingHoursForm(request.POST if "add" in request.POST else None, existing=windows)
+    remove = request.POST.get("remove", "")
     if request.method == "POST" and "remove" in request.POST:
-        get_object_or_404(WorkingHours, pk=request.POST["remove"], teacher=request.user).delete()
+        get_object_or_404(WorkingHours, pk=remove if remove.isdigit() else None, teacher=request.user).delete()
         messages.success(request, _("Working hours removed. Lessons booked in them stay booked."))
         return redirect("areas:methodologist_hours")
     if form.is_bound and form.is_valid():

@@ -239,5 +239,7 @@ def test_the_methodologist_sets_the_hours_visitors_book_trials_in(alpha, client_
     assert {timezone.localtime(s, moscow).strftime("%a %H:%M") for s in methodologist_free_slots()} <= {
         "Wed 10:00", "Wed 10:30", "Wed 11:00", "Wed 11:30"}
     assert client_for(alpha, alpha.teacher).post("/methodologist/hours/", {"remove": window.pk}).status_code == 403
+    assert client.post("/methodologist/hours/", {"remove": "not-a-number"}).status_code == 404
+    assert client_for(alpha, alpha.methodologist).post("/methodologist/hours/", {"remove": ""}).status_code == 404
     removed = client.post("/methodologist/hours/", {"remove": window.pk})
     assert removed.status_code == 302 and not WorkingHours.objects.filter(teacher=alpha.methodologist).exists()
