@@ -53,8 +53,9 @@ def manager_promo_codes(request):
 @role_required(Role.MANAGER, section="free-lessons")
 @require_POST
 def manager_promo_code_toggle(request, pk):
+    """Sets the state the button showed (not a flip): two tabs switching off leave the code off."""
     code = get_object_or_404(PromoCode, pk=pk)
-    code.is_active = not code.is_active
+    code.is_active = request.POST.get("active") == "1"
     code.save(update_fields=["is_active"])
     messages.success(request, _("Promo code switched on.") if code.is_active else _("Promo code switched off."))
     return redirect("billing:manager_promo_codes")

@@ -368,15 +368,18 @@ def test_the_manager_switches_a_code_off_and_on_and_sets_the_referral_rewards(al
     code = make_code(alpha)
     manager = client_for(alpha, alpha.manager)
 
-    off = manager.post(f"/manager/free-lessons/{code.pk}/toggle/", follow=True)
+    off = manager.post(f"/manager/free-lessons/{code.pk}/toggle/", {"active": "0"}, follow=True)
+    manager.post(f"/manager/free-lessons/{code.pk}/toggle/", {"active": "0"})  # a second tab, same button
     refused = student.post(PAGE, {"code": "WELCOME"})
-    manager.post(f"/manager/free-lessons/{code.pk}/toggle/", follow=True)
+    on_page = manager.get("/manager/free-lessons/")
+    manager.post(f"/manager/free-lessons/{code.pk}/toggle/", {"active": "1"}, follow=True)
     saved = manager.post("/manager/free-lessons/referrals/", {"referral_newcomer_lessons": 3,
                                                               "referral_referrer_lessons": 2}, follow=True)
     bad = manager.post("/manager/free-lessons/referrals/", {"referral_newcomer_lessons": 51,
                                                             "referral_referrer_lessons": -1}, follow=True)
 
     assert messages_on(off) == ["Promo code switched off."] and errors_on(refused)
+    assert 'name="active" value="1"' in on_page.content.decode()  # the button offers "Switch on"
     assert PromoCode.objects.get().is_active
     assert messages_on(saved) == ["Referral settings saved."]
     assert messages_on(bad) == ["Enter numbers from 0 to 50."]
