@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from billing.models import LedgerEntry, Pass, Payment, Refund, Reservation
+from billing.money import to_major
 
 Kind = LedgerEntry.Kind
 
@@ -143,14 +144,12 @@ def report_csv(report: Report, headers: list[str]) -> str:
     for month in report.months:
         money = []
         for currency in report.currencies:
-            money += [_major(month.revenue.get(currency, 0)), _major(month.refunded.get(currency, 0)),
-                      _major(month.net(currency))]
+            money += [_major(month.revenue.get(currency, 0), currency),
+                      _major(month.refunded.get(currency, 0), currency), _major(month.net(currency), currency)]
         writer.writerow([month.month.strftime("%Y-%m"), *money, month.held, month.cancelled_late, month.no_show,
                          month.expired])
     return out.getvalue()
 
 
-def _major(minor: int) -> str:
-    sign = "-" if minor < 0 else ""
-    whole, cents = divmod(abs(minor), 100)
-    return f"{sign}{whole}.{cents:02d}"
+def _major(minor: int, currency: str) -> str:
+    return f"{to_major(minor, currency):f}"
