@@ -10,7 +10,8 @@ Every browser message is checked first: at most MAX_MESSAGE_BYTES, at most MAX_P
 JSON object with a known action and well-formed fields, from the teacher. A bad message gets an error
 reply (in the person's language) and changes nothing; the socket stays open.
 
-The group, `<schema>.lesson.<id>.stage`, carries the school's schema (shared_apps/tenants/ws.py).
+The group, `<schema>.lesson.<id>.stage` (stage_group, for the socket and for the views' announcements
+alike), carries the school's schema.
 """
 
 import math
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from classroom.access import lesson_for_seat, room_is_open
 from classroom.gate import MessageGate, MessageRefused
-from shared_apps.tenants.ws import CLOSE_UNAUTHENTICATED, in_school_schema, schema_group
+from shared_apps.tenants.ws import CLOSE_UNAUTHENTICATED, in_school_schema
 
 MAX_MESSAGE_BYTES = 4 * 1024
 MAX_PER_SECOND = 20
@@ -110,7 +111,7 @@ class StageConsumer(AsyncJsonWebsocketConsumer):
         self.is_leader = seat["is_leader"]
         self.language = user.language or self.scope["tenant"].default_language
         self.gate = MessageGate(max_bytes=MAX_MESSAGE_BYTES, max_per_second=MAX_PER_SECOND)
-        self.group = schema_group(self.scope, "lesson", self.lesson_id, "stage")
+        self.group = stage_group(self.scope["tenant"].schema_name, self.lesson_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         state = await in_school_schema(self.scope)(_state)(self.lesson_id)
