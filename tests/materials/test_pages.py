@@ -144,6 +144,15 @@ def test_the_student_sees_only_the_topics_their_teacher_shared(client_for, alpha
     assert "Secret surprise quiz" not in page and "Someone else" not in page
 
 
+def test_a_second_plan_without_a_topic_does_not_hide_the_shared_one(client_for, alpha, lesson):
+    plan_create(owner=alpha.teacher, lesson=lesson, title="P1", topic="Travel vocabulary", topic_shared=True)
+    plan_create(owner=alpha.teacher, lesson=lesson, title="Added mid-lesson")  # no topic, like the room's own plan
+
+    page = client_for(alpha, alpha.student).get("/student/lesson-plan/").content.decode()
+
+    assert "Travel vocabulary" in page
+
+
 def test_the_materials_page_lists_the_next_lessons_and_the_templates(client_for, alpha, plan):
     plan_create(owner=alpha.teacher2, title="English for beginners, lesson 10")
 
