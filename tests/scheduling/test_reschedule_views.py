@@ -55,9 +55,11 @@ def test_the_student_proposes_one_of_the_free_times_and_the_teacher_sees_it(clie
 
 def test_a_refused_proposal_answers_422_with_the_reason(client_for, alpha, lesson):
     student = client_for(alpha, alpha.student)
-    response = student.post(f"/lessons/{lesson.pk}/propose/", {"starts_at": "2026-03-06T23:00:00+00:00"})
+    response = student.post(f"/lessons/{lesson.pk}/propose/", {"starts_at": "2026-03-06T23:00:00+00:00",
+                                                                "message": "Late <b>evening</b>?"})
     assert response.status_code == 422
     assert "This time is outside the teacher&#x27;s working hours." in response.content.decode()
+    assert ">Late &lt;b&gt;evening&lt;/b&gt;?</textarea>" in response.content.decode()  # the message is kept
     response = student.post(f"/lessons/{lesson.pk}/propose/", {"starts_at": "not a time"})
     assert response.status_code == 422
     assert not RescheduleProposal.objects.exists()
