@@ -152,7 +152,9 @@ def test_a_bad_adjustment_changes_nothing_and_says_why(alpha, paid, manager, dat
 
 # Who may -------------------------------------------------------------------------------------------------
 MANAGER_PAGES = ["/manager/payments/", "/manager/payments/{payment}/", "/manager/passes/", "/manager/passes/{pass}/",
-                 "/manager/report/", "/manager/report.csv", "/manager/free-lessons/", "/manager/payment-account/"]
+                 "/manager/report/", "/manager/report.csv", "/manager/free-lessons/", "/manager/payment-account/",
+                 "/manager/payment-account/connect/", "/manager/payment-account/return/",
+                 "/manager/free-lessons/referrals/"]
 
 
 @pytest.mark.parametrize("template", MANAGER_PAGES)
@@ -160,11 +162,14 @@ MANAGER_PAGES = ["/manager/payments/", "/manager/payments/{payment}/", "/manager
 def test_only_managers_open_the_money_pages(alpha, paid, client_for, role, template):
     path = template.format(payment=paid.pk, **{"pass": Pass.objects.get().pk})
     client = client_for(alpha, getattr(alpha, role))
+    school_fields = ["payment_account_id", "payment_provider", "referral_newcomer_lessons"]
+    school_before = type(alpha.school).objects.values(*school_fields).get(pk=alpha.school.pk)
 
     assert client.get(path).status_code == 403
-    assert client.post(path, {"amount": "1.00", "lessons_removed": 0, "reason": "x", "change": 1}).status_code in (
-        403, 405)
+    assert client.post(path, {"amount": "1.00", "lessons_removed": 0, "reason": "x", "change": 1,
+                              "referral_newcomer_lessons": 9, "referral_referrer_lessons": 9}).status_code in (403, 405)
     assert not Refund.objects.exists() and not LedgerEntry.objects.filter(kind="adjustment").exists()
+    assert type(alpha.school).objects.values(*school_fields).get(pk=alpha.school.pk) == school_before
 
 
 @pytest.mark.parametrize("template", MANAGER_PAGES + ["/student/free-lessons/"])
