@@ -41,8 +41,6 @@ def room_stage(lesson, seat):
             "paused": _("Paused"),
             "wordAdded": _("Added to the dictionary: %(word)s"),
             "failed": _("Something went wrong. Please try again."),
-            "sending": _("Uploading…"),
-            "shown": _("Shown: %(title)s"),
         },
     }
 
