@@ -115,6 +115,21 @@ def test_only_the_lessons_teacher_answers(client_for, alpha, lesson, action):
     assert RescheduleProposal.objects.get().status == "pending"
 
 
+def test_the_student_withdraws_a_waiting_proposal_from_the_lessons_page(client_for, alpha, lesson):
+    proposal = proposal_create(lesson=lesson, starts_at=FRIDAY_NOON, by=alpha.student, now=NOW)
+    student = client_for(alpha, alpha.student)
+    assert f"/proposals/{proposal.pk}/withdraw/" in text(student.get("/student/lessons/"))
+    assert client_for(alpha, alpha.teacher).post(f"/proposals/{proposal.pk}/withdraw/").status_code == 403
+
+    response = student.post(f"/proposals/{proposal.pk}/withdraw/", follow=True)
+
+    assert "Proposal withdrawn." in text(response)
+    assert RescheduleProposal.objects.get().status == "withdrawn"
+    assert f"/proposals/{proposal.pk}/withdraw/" not in text(student.get("/student/lessons/"))
+    again = text(student.post(f"/proposals/{proposal.pk}/withdraw/", follow=True))
+    assert "This proposal has already been answered." in again
+
+
 @pytest.mark.parametrize("who, url", [
     ("student", "/lessons/{pk}/propose/"), ("teacher", "/lessons/{pk}/move/"),
 ])
