@@ -16,7 +16,7 @@ from django_tenants.utils import schema_context
 from tests.classroom.conftest import make_paid_lesson, remove_lessons_of
 from tests.classroom.netns import loopback_chromium
 from tests.classroom.webrtc import CALL_STATS, LOOPBACK_ONLY, MEDIA_ARGS
-from tests.e2e.conftest import AXE_SCRIPT, CHROMIUM_ARGS, has_horizontal_scroll
+from tests.e2e.conftest import CHROMIUM_ARGS, axe_violations, has_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
@@ -98,13 +98,9 @@ def wait_for(page, predicate, timeout=15.0, every=0.1):
 
 
 def room_axe_violations(page) -> list[dict]:
-    """axe on the room, less the board: Excalidraw's own widgets are the whiteboard's to check."""
-    page.add_script_tag(path=str(AXE_SCRIPT))
-    result = page.evaluate(
-        "() => axe.run({exclude: [['.room-board']]}, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-    )
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
+    """axe on the whole room, the live board included (once Excalidraw has drawn its controls)."""
+    page.wait_for_selector(".room-board [data-board][data-board-state=connected] .excalidraw canvas", timeout=15000)
+    return axe_violations(page)
 
 
 def assert_loopback_pair(one: dict, other: dict) -> None:

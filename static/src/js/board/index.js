@@ -63,6 +63,9 @@ class Board {
     this.pageSelect = root.querySelector("[data-board-page]");
     this.canvasHost = root.querySelector("[data-board-canvas]");
     this.reactRoot = createRoot(this.canvasHost);
+    // Excalidraw re-creates its buttons (e.g. its phone layout once the room narrows the board):
+    // name them again whenever its DOM changes, not only at one moment.
+    new MutationObserver(() => this.labelControls()).observe(this.canvasHost, { childList: true, characterData: true, subtree: true });
     this.apiReady = new Promise((resolve) => (this.resolveApi = resolve));
     this.wireToolbar();
     this.render();
@@ -105,7 +108,6 @@ class Board {
     const response = await fetch(this.config.state, { credentials: "same-origin" });
     Y.applyUpdate(this.doc, new Uint8Array(await response.arrayBuffer()));
     this.afterSync();
-    this.labelControls();
     this.root.dataset.boardState = "loaded";
   }
 
@@ -118,7 +120,6 @@ class Board {
     }
     this.refreshPages();
     this.loadFiles();
-    this.labelControls();
     const follow = !this.leader && this.yControl.get("follow");
     this.showPage(follow ? this.yControl.get("page") || this.pages()[0] : this.pages().includes(this.page) ? this.page : this.pages()[0]);
     this.applyControl();
@@ -163,7 +164,6 @@ class Board {
   flush() {
     this.flushTimer = null;
     if (!this.api || !this.doc) return;
-    this.labelControls();
     const elements = this.api.getSceneElementsIncludingDeleted();
     this.root.dataset.boardElements = String(elements.filter((element) => !element.isDeleted).length);
     if (!this.live || (this.locked() && !this.leader)) return;
@@ -450,8 +450,9 @@ class Board {
   labelControls() {
     // Two of Excalidraw's own buttons lack a fitting accessible name (axe: button-name,
     // label-content-name-mismatch): the main menu's and the zoom reset's (which shows e.g. "100%").
-    const menu = this.canvasHost.querySelector(".dropdown-menu-button");
-    if (menu && !menu.getAttribute("aria-label")) menu.setAttribute("aria-label", this.s.menu);
+    for (const menu of this.canvasHost.querySelectorAll(".main-menu-trigger:not([aria-label])")) {
+      menu.setAttribute("aria-label", this.s.menu);
+    }
     const zoom = this.canvasHost.querySelector(".reset-zoom-button");
     if (zoom) {
       const label = `${zoom.textContent.trim()} ${this.s.reset_zoom}`;
