@@ -65,10 +65,15 @@ def template_new(request):
 
 
 # One plan ------------------------------------------------------------------------------------------------
-def _editor(request, plan, *, plan_form=None, item_form=None, status=200):
+def _lessons_to_apply(teacher):
+    """The lessons a template may be applied to: the teacher's scheduled ones of the next eight weeks."""
     now = timezone.now()
-    lessons = Lesson.objects.filter(teacher=request.user, status=Lesson.Status.SCHEDULED, ends_at__gt=now,
-                                    starts_at__lt=now + APPLY_AHEAD).select_related("student").order_by("starts_at")
+    return Lesson.objects.filter(teacher=teacher, status=Lesson.Status.SCHEDULED, ends_at__gt=now,
+                                 starts_at__lt=now + APPLY_AHEAD).select_related("student").order_by("starts_at")
+
+
+def _editor(request, plan, *, plan_form=None, item_form=None, status=200):
+    lessons = _lessons_to_apply(request.user)
     context = {
         "plan": plan,
         "items": plan.items.order_by("position"),
@@ -152,8 +157,7 @@ def plan_apply(request, pk):
     template = get_plan_to_view(request.user, pk)
     if not template.is_template:
         raise Http404
-    lessons = Lesson.objects.filter(teacher=request.user, status=Lesson.Status.SCHEDULED).select_related("student")
-    form = ApplyTemplateForm(request.POST, lessons=lessons)
+    form = ApplyTemplateForm(request.POST, lessons=_lessons_to_apply(request.user))
     if not form.is_valid():
         messages.error(request, _("Choose one of your upcoming lessons."))
         return redirect("materials:plan", pk=template.pk) if template.owner_id == request.user.pk else redirect(

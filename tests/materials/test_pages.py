@@ -107,6 +107,17 @@ def test_a_plan_saved_as_a_template_is_applied_to_another_students_lesson(client
     assert client_for(alpha, alpha.student2).get(f"/materials/items/{picture.pk}/file/").status_code == 200
 
 
+def test_a_template_is_not_applied_to_a_lesson_that_is_already_over(client_for, alpha):
+    template = plan_create(owner=alpha.teacher, title="Shared warm-ups")
+    past = make_lesson(alpha, starts_in=timedelta(days=-2))  # still "scheduled": nobody marked it
+
+    response = client_for(alpha, alpha.teacher).post(f"/teacher/materials/plans/{template.pk}/apply/",
+                                                     {"lesson": past.pk}, follow=True)
+
+    assert "Choose one of your upcoming lessons." in response.content.decode()
+    assert not LessonPlan.objects.filter(lesson=past).exists()
+
+
 def test_a_plan_starts_from_a_template_on_the_shelf(client_for, alpha, lesson):
     template = plan_create(owner=alpha.teacher2, title="Shared warm-ups")
     item_add(plan=template, by=alpha.teacher2, kind="text", title="Warm-up", text="Hello")
