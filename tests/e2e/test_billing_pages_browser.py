@@ -87,3 +87,33 @@ def test_a_student_redeems_the_demo_code_in_the_browser(server, browser, demo_sc
     with schema_context("panda"):
         assert FreeLessonGrant.objects.filter(student__email="student.maria@example.com").count() == 1
     connection.set_schema_to_public()
+
+
+def test_the_manager_adjusts_a_passes_credits_in_the_browser(server, browser, demo_school, committed_db):
+    from billing.models import LedgerEntry, Pass
+
+    with schema_context("panda"):
+        lesson_pass = Pass.objects.order_by("pk").first()
+        before = LedgerEntry.objects.filter(lesson_pass=lesson_pass).count()
+    connection.set_schema_to_public()
+    context, page = log_in(browser, server, "manager@example.com")
+    page.goto(server.url(HOST, f"/manager/passes/{lesson_pass.pk}/"))
+
+    page.get_by_role("spinbutton", name="Изменение, уроков").fill("1")
+    page.get_by_role("button", name="Скорректировать").click()  # no reason: refused, nothing written
+    page.wait_for_load_state()
+    refused_alert = page.locator(".field-error").get_by_role("alert").inner_text()
+    page.get_by_role("textbox", name="Причина").fill("Урок перенесён по вине школы")
+    page.get_by_role("button", name="Скорректировать").click()
+    page.wait_for_load_state()
+
+    assert refused_alert == "Обязательное поле."
+    assert page.get_by_role("status").inner_text() == "Уроки скорректированы."
+    assert page.get_by_role("table").get_by_text("Урок перенесён по вине школы").is_visible()
+    assert axe_violations(page) == []
+    context.close()
+    with schema_context("panda"):
+        rows = list(LedgerEntry.objects.filter(lesson_pass=lesson_pass).order_by("seq"))
+        assert len(rows) == before + 1
+        assert (rows[-1].change, rows[-1].actor.email) == (1, "manager@example.com")
+    connection.set_schema_to_public()
