@@ -223,6 +223,11 @@ def test_the_teacher_shows_prepared_and_new_materials_and_the_student_follows(
         assert stage_axe_violations(student) == []
         assert not has_horizontal_scroll(student)
 
+        # 6. The teacher clears the stage: the student's empties and the video is gone with it.
+        teacher.get_by_role("button", name="Clear the stage").click()
+        student.wait_for_selector("[data-stage-view][data-state=empty]", timeout=3000)
+        assert student.locator("[data-stage-view]").inner_text() == "Nothing on the stage yet."
+        assert student.locator("[data-stage-view] video").count() == 0
 
         student.goto(stage_server.url(alpha.host, "/student/dictionary/"))
         row = student.locator("table.dictionary tr", has_text="sunburn")
