@@ -49,6 +49,7 @@ def test_a_partial_refund_goes_through_stripe_and_lands_in_the_ledger_with_who(a
     page = refund(manager, paid, "500.00", lessons=2, reason="Two lessons not needed")
 
     assert messages_on(page) == ["The money is on its way back to the student."]
+    assert "At most ₽1,490 can be refunded." in html.unescape(page.content.decode())
     paid.refresh_from_db()
     (at_stripe,) = stripe_api.refunds_of(paid.provider_payment_id)
     (ours,) = Refund.objects.all()
