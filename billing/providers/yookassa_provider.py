@@ -16,6 +16,7 @@ from yookassa import Payment as YooPayment
 from yookassa import Refund as YooRefund
 from yookassa.domain.exceptions import ApiError
 
+from billing.money import to_major
 from billing.providers.base import Checkout, CheckoutState, InvalidWebhook, ProviderError, WebhookEventData
 
 # The SDK keeps its credentials in class attributes; every call configures them (the same values
@@ -36,9 +37,9 @@ def is_configured() -> bool:
     return bool(settings.YOOKASSA_SHOP_ID and settings.YOOKASSA_SECRET_KEY)
 
 
-def amount_value(minor: int) -> str:
+def amount_value(minor: int, currency: str) -> str:
     """YooKassa's money is a decimal string: 199000 kopecks → "1990.00"."""
-    return f"{minor // 100}.{minor % 100:02d}"
+    return f"{to_major(minor, currency):f}"
 
 
 def _error_text(error: Exception) -> str:
@@ -73,7 +74,7 @@ class YooKassaProvider:
         _configure()
         schema = connection.schema_name
         params = {
-            "amount": {"value": amount_value(payment.amount), "currency": payment.currency},
+            "amount": {"value": amount_value(payment.amount, payment.currency), "currency": payment.currency},
             "capture": True,  # one stage: paid is paid
             "confirmation": {"type": "redirect", "return_url": success_url},
             "description": payment.product.name[:128],
@@ -123,7 +124,7 @@ class YooKassaProvider:
     def refund(self, *, payment, amount: int, idempotency_key: str) -> str:
         _configure()
         params = {"payment_id": payment.provider_payment_id or payment.provider_session_id,
-                  "amount": {"value": amount_value(amount), "currency": payment.currency}}
+                  "amount": {"value": amount_value(amount, payment.currency), "currency": payment.currency}}
         try:
             return YooRefund.create(params, idempotency_key=idempotency_key).id
         except _FAILURES as error:
