@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.tenants.models import TIME_ZONE_CHOICES
-from tenant_apps.accounts.models import Role, User
+from tenant_apps.accounts.models import Role
 from tenant_apps.areas.permissions import manager_required, methodologist_required
 from tenant_apps.areas.views import _render
 from tenant_apps.learning.models import Enrollment, EnrollmentChange
 from tenant_apps.scheduling.forms_setup import WeeklyPlanForm, WorkingHoursForm
 from tenant_apps.scheduling.models import WeeklyPlan, WorkingHours
 from tenant_apps.scheduling.setup_services import hours_zone, working_hours_add
-from tenant_apps.scheduling.trials import rank_teachers
+from tenant_apps.scheduling.trials import rank_teachers, teachers_of
 from tenant_apps.website import selectors
 from tenant_apps.website.forms import TeacherFilterForm, TrialResultForm, parse_preferred
 from tenant_apps.website.models import TrialBooking
@@ -135,7 +135,7 @@ def assign_teacher(request, pk):
     chosen = request.POST.get("teacher", str(enrollment.teacher_id or ""))
     teacher_error = ""
     if request.method == "POST":
-        teacher = User.objects.filter(pk=chosen if chosen.isdigit() else None, is_teacher=True, is_active=True).first()
+        teacher = teachers_of(enrollment.language).filter(pk=chosen if chosen.isdigit() else None).first()
         if teacher is None:
             teacher_error = _("Choose a teacher.")
         elif form.is_valid():

@@ -168,6 +168,15 @@ def _next_instant(weekday: int, at: time, zone: zoneinfo.ZoneInfo, now: datetime
     return next(weekly_occurrences([(weekday, at)], zone, now, now + timedelta(days=8)), None)
 
 
+def teachers_of(language):
+    """Active teachers who teach `language`; a teacher without languages may be given any."""
+    return (
+        User.objects.filter(is_teacher=True, is_active=True)
+        .filter(Q(teacher_profile__languages=language) | Q(teacher_profile__languages__isnull=True))
+        .distinct()
+    )
+
+
 def rank_teachers(
     *, language, preferred: list[tuple[int, time]], time_zone: str, level=None, native_only: bool = False,
     minutes: int = 60, exclude_enrollment=None, now: datetime | None = None,
@@ -183,9 +192,7 @@ def rank_teachers(
     zone = zoneinfo.ZoneInfo(time_zone)
     length = timedelta(minutes=minutes)
     teachers = (
-        User.objects.filter(is_teacher=True, is_active=True)
-        .filter(Q(teacher_profile__languages=language) | Q(teacher_profile__languages__isnull=True))
-        .distinct()
+        teachers_of(language)
         .select_related("teacher_profile")
         .prefetch_related("teacher_profile__levels")
         .order_by("full_name", "email")

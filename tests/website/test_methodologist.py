@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from billing.models import Payment, Product
 from billing.services import payment_mark_paid
-from tenant_apps.learning.models import EnrollmentChange, Level
+from tenant_apps.learning.models import EnrollmentChange, Level, TeacherProfile
 from tenant_apps.scheduling.models import Lesson, WeeklyPlan, WorkingHours
 from tenant_apps.website.models import TrialBooking
 from tenant_apps.website.services import trial_book
@@ -157,6 +157,19 @@ def test_a_teacher_must_be_chosen(alpha, booked, client_for):
     response = client.post(f"/methodologist/enrollments/{booked.enrollment_id}/teacher/", data)
 
     assert response.status_code == 422 and "Choose a teacher." in response.content.decode()
+    assert not WeeklyPlan.objects.filter(enrollment=booked.enrollment).exists()
+
+
+def test_a_teacher_of_another_language_cannot_be_assigned(alpha, booked, chinese, client_for):
+    profile, _created = TeacherProfile.objects.get_or_create(user=alpha.teacher2)
+    profile.languages.set([chinese])
+
+    client = client_for(alpha, alpha.methodologist)
+    response = client.post(f"/methodologist/enrollments/{booked.enrollment_id}/teacher/", _plan_post(alpha.teacher2))
+
+    assert response.status_code == 422 and "Choose a teacher." in response.content.decode()
+    booked.enrollment.refresh_from_db()
+    assert booked.enrollment.teacher_id is None
     assert not WeeklyPlan.objects.filter(enrollment=booked.enrollment).exists()
 
 
