@@ -169,3 +169,41 @@ def test_the_return_page_and_the_webhook_racing_make_one_pass(committed_shop, st
 
     assert all_at_once(THREADS, either) == [200, 302] * (THREADS // 2)
     assert bought(shop) == (1, 1, ["paid"])
+
+
+def test_managers_refunding_one_payment_at_once_return_it_once(committed_shop, student_session, stripe_api):
+    """Five tabs refund the whole payment together: one refund at Stripe and in the ledger, four refusals."""
+    from django.core.exceptions import ValidationError
+
+    from billing.models import Refund
+    from billing.refunds import payment_refund
+
+    shop = committed_shop
+    _session_id, event = paid_checkout(shop, student_session, stripe_api)
+    assert post_webhook(shop, *stripe_api.signed(event)) == (200, "paid")
+    schema = shop.school.school.schema_name
+    with schema_context(schema):
+        payment = Payment.objects.get(enrollment=shop.enrollment)
+    connection.set_schema_to_public()
+
+    def refund(_index):
+        with schema_context(schema):
+            try:
+                payment_refund(payment=payment, amount=payment.amount, by=shop.school.manager, reason="Moved abroad")
+            except ValidationError as error:
+                return error.code
+            return "refunded"
+
+    try:
+        results = all_at_once(5, refund)
+
+        assert sorted(results) == ["refunded"] + ["too_much"] * 4
+        assert len(stripe_api.refunds_of(payment.provider_payment_id)) == 1
+        with schema_context(schema):
+            payment.refresh_from_db()
+            assert (payment.status, payment.refunded_amount) == ("refunded", payment.amount)
+            assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REFUND).count() == 1
+    finally:
+        with schema_context(schema):
+            Refund.objects.filter(payment__enrollment=shop.enrollment).delete()
+        connection.set_schema_to_public()
