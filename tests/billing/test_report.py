@@ -65,6 +65,10 @@ def test_the_page_and_csv_show_the_same_figures(alpha, enrollment, package, clie
 
     assert '<span class="stat-value">2</span> <span class="stat-label">active passes</span>' in page
     assert "Passes ending this week" in page
+    alpha.manager.language = "ru"
+    alpha.manager.save(update_fields=["language"])
+    in_russian = manager.get("/manager/report/").content.decode()
+    assert '<span class="stat-value">2</span> <span class="stat-label">действующих абонемента</span>' in in_russian
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     assert download["Content-Disposition"] == f'attachment; filename="{alpha.school.schema_name}-report.csv"'
     rows = list(csv.reader(io.StringIO(download.content.decode())))
