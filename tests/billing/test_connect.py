@@ -16,6 +16,8 @@ from django.conf import settings
 from django_tenants.utils import schema_context
 
 from billing.models import Pass, Payment, Product, WebhookEvent
+from billing.money import format_money
+from billing.providers.stripe_provider import application_fee
 from shared_apps.tenants.domain_cache import forget_school
 from shared_apps.tenants.models import School
 from tenant_apps.learning.models import Language
@@ -96,6 +98,8 @@ def test_the_manager_connects_stripe_through_the_onboarding_and_students_can_pay
     assert messages_on(back) == ["Your Stripe account is connected: students can pay now."]
     assert School.objects.get(pk=alpha.school.pk).payment_account_ready is True
     assert "Students can pay" in back.content.decode()
+    fee = format_money(application_fee(1_000_00, School.objects.get(pk=alpha.school.pk)), "RUB")
+    assert f"<dd>{fee} of a payment of ₽1,000</dd>" in back.content.decode()
     hosted = start_checkout(client_for(alpha, alpha.student), enrollment, package)
     assert hosted.startswith(f"{stripe_api.url}/checkout/")
 
