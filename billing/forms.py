@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Product
+from billing.money import to_minor
 from shared_apps.tenants.models import School
 
 
@@ -72,8 +73,8 @@ class RefundForm(forms.Form):
                                          help_text=_("Free lessons of the pass that leave with the money."))
     reason = forms.CharField(label=_("Reason"), max_length=255)
 
-    def amount_minor(self) -> int:
-        return int(self.cleaned_data["amount"] * 100)
+    def amount_minor(self, currency: str) -> int:
+        return to_minor(self.cleaned_data["amount"], currency)
 
 
 class AdjustForm(forms.Form):

@@ -11,6 +11,11 @@ def to_major(amount_minor: int, currency: str) -> Decimal:
     return Decimal(amount_minor).scaleb(-MINOR_UNITS.get(currency, 2))
 
 
+def to_minor(amount_major: Decimal, currency: str) -> int:
+    """19.90 → 1990 for a currency with two decimals (what a form's amount field holds)."""
+    return int(Decimal(amount_major).scaleb(MINOR_UNITS.get(currency, 2)))
+
+
 def format_money(amount_minor: int, currency: str, language: str = "en") -> str:
     """1 990 ₽ in Russian, $19.90 in English; whole amounts without ",00"."""
     digits = MINOR_UNITS.get(currency, 2)

@@ -93,7 +93,7 @@ def manager_payment(request, pk):
     form = RefundForm(request.POST or None, initial={"amount": f"{payment.refundable_amount / 100:.2f}"})
     if request.method == "POST" and form.is_valid():
         try:
-            payment_refund(payment=payment, amount=form.amount_minor(),
+            payment_refund(payment=payment, amount=form.amount_minor(payment.currency),
                            lessons_removed=form.cleaned_data["lessons_removed"], by=request.user,
                            reason=form.cleaned_data["reason"])
         except ValidationError as error:
