@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from tenant_apps.accounts.admin_site import school_admin_site
-from tenant_apps.materials.models import LessonPlan, PlanItem, Stage
+from tenant_apps.materials.models import Course, LessonPlan, LibrarySettings, Material, PlanItem, Stage, Topic
 
 
 class PlanItemInline(admin.TabularInline):
@@ -37,3 +37,26 @@ class PlanItemAdmin(admin.ModelAdmin):
     raw_id_fields = ["plan", "created_by"]
     readonly_fields = ["file", "content_type", "size", "width", "height", "pages"]
     list_select_related = ["plan"]
+
+
+@admin.register(Course, site=school_admin_site)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "language", "owner", "shared", "updated_at"]
+    list_filter = ["shared", "language"]
+    search_fields = ["title", "description", "owner__email"]
+    raw_id_fields = ["owner"]
+    list_select_related = ["language", "owner"]
+
+
+@admin.register(Material, site=school_admin_site)
+class MaterialAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "owner", "shared", "lesson", "updated_at"]
+    list_filter = ["kind", "shared"]
+    search_fields = ["title", "description", "url"]
+    raw_id_fields = ["owner", "lesson"]
+    readonly_fields = ["file", "content_type", "size", "width", "height", "pages", "preview", "preview_image"]
+    list_select_related = ["owner", "lesson__course"]
+
+
+school_admin_site.register(Topic)
+school_admin_site.register(LibrarySettings)

@@ -7,6 +7,7 @@ that says what to do instead.
 
 import io
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 
 import pypdfium2
@@ -17,12 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, UnidentifiedImageError
 
-from tenant_apps.materials.models import PlanItem
+from tenant_apps.materials.models import LibrarySettings, Material
 from tenant_apps.materials.storage import private_storage
 
-Kind = PlanItem.Kind
+Kind = Material.Kind
 MB = 1024 * 1024
-MAX_BYTES = {Kind.IMAGE: 15 * MB, Kind.PDF: 30 * MB, Kind.AUDIO: 50 * MB, Kind.VIDEO: 300 * MB}
+# The defaults; a school sets its own in LibrarySettings.
+MAX_BYTES = {Kind.IMAGE: 15 * MB, Kind.PDF: 30 * MB, Kind.AUDIO: 50 * MB, Kind.VIDEO: 300 * MB,
+             Kind.DOCUMENT: 20 * MB}
 PDF_MAX_PAGES = 40
 IMAGE_MAX_PIXELS = 40_000_000  # a decompression bomb stops here, long before memory does
 # Rendered pages: wide enough for a full-screen board, small enough to load in a moment.
@@ -34,6 +37,7 @@ ACCEPTED = {
     Kind.PDF: "PDF",
     Kind.AUDIO: "MP3, M4A, OGG, WAV, WebM, FLAC",
     Kind.VIDEO: "MP4, WebM, OGG",
+    Kind.DOCUMENT: "DOCX, XLSX, PPTX, ODT, ODS, ODP, DOC, XLS, PPT, RTF",
 }
 # The <input accept> hint; the server checks the bytes anyway.
 ACCEPT_ATTR = {
@@ -41,8 +45,20 @@ ACCEPT_ATTR = {
     Kind.PDF: "application/pdf,.pdf",
     Kind.AUDIO: "audio/*,.mp3,.m4a,.ogg,.oga,.wav,.webm,.flac",
     Kind.VIDEO: "video/mp4,video/webm,video/ogg,.mp4,.m4v,.webm,.ogv",
+    Kind.DOCUMENT: ".docx,.xlsx,.pptx,.odt,.ods,.odp,.doc,.xls,.ppt,.rtf",
 }
-FILE_KINDS = tuple(MAX_BYTES)
+# The kinds a lesson plan item may upload (a plan shows them on the stage); the library adds documents.
+FILE_KINDS = (Kind.IMAGE, Kind.PDF, Kind.AUDIO, Kind.VIDEO)
+LIBRARY_FILE_KINDS = (*FILE_KINDS, Kind.DOCUMENT)
+# Office documents are ZIP files; which one is told by the parts inside, not by the name.
+OOXML = {"word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+         "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+         "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx")}
+ODF = {"application/vnd.oasis.opendocument.text": "odt",
+       "application/vnd.oasis.opendocument.spreadsheet": "ods",
+       "application/vnd.oasis.opendocument.presentation": "odp"}
+OLE_EXTENSIONS = {"doc": "application/msword", "xls": "application/vnd.ms-excel",
+                  "ppt": "application/vnd.ms-powerpoint"}
 
 
 @dataclass
@@ -86,6 +102,42 @@ def sniff(head: bytes) -> tuple[str, str, str] | None:
         return "media", "video/webm", "webm"
     if head.startswith(b"OggS"):
         return "media", "video/ogg", "ogg"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip", "application/zip", "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole", "application/octet-stream", "doc"
+    if head.startswith(b"{\\rtf"):
+        return "document", "application/rtf", "rtf"
+    return None
+
+
+def _office_document(uploaded) -> tuple[str, str] | None:
+    """(content type, extension) of an OOXML or OpenDocument file, from the names of its parts."""
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            names = archive.namelist()
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                if mimetype in ODF:
+                    return mimetype, ODF[mimetype]
+            if "[Content_Types].xml" in names:
+                for prefix, found in OOXML.items():
+                    if any(name.startswith(prefix) for name in names):
+                        return found
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    finally:
+        uploaded.seek(0)
+    return None
+
+
+def _document(uploaded, family: str) -> tuple[str, str] | None:
+    if family == "zip":
+        return _office_document(uploaded)
+    if family == "ole":  # the old binary formats share one signature: the name's extension tells which
+        extension = uploaded.name.rsplit(".", 1)[-1].lower() if "." in (uploaded.name or "") else "doc"
+        extension = extension if extension in OLE_EXTENSIONS else "doc"
+        return OLE_EXTENSIONS[extension], extension
     return None
 
 
@@ -97,18 +149,25 @@ def _type_error(kind: str) -> ValidationError:
     )
 
 
-def inspect_upload(uploaded, kind: str) -> Sniffed:
+def limit_bytes(kind: str) -> int:
+    """The school's size limit for a kind of file (LibrarySettings), else the default."""
+    school = LibrarySettings.objects.order_by("pk").first()
+    return school.limit_bytes(kind) if school is not None else MAX_BYTES[kind]
+
+
+def inspect_upload(uploaded, kind: str, *, limit: int | None = None) -> Sniffed:
     """Check an uploaded file against the chosen kind; raises ValidationError with a clear message."""
-    if kind not in FILE_KINDS:
+    if kind not in LIBRARY_FILE_KINDS:
         raise ValidationError(_("Items of the kind “%(kind)s” have no file.") % {"kind": Kind(kind).label},
                               code="no_file")
     if uploaded.size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
-    if uploaded.size > MAX_BYTES[kind]:
+    limit = limit if limit is not None else limit_bytes(kind)
+    if uploaded.size > limit:
         raise ValidationError(
             _("The file is %(size)s; for the kind “%(kind)s” the limit is %(limit)s.")
             % {"size": filesizeformat(uploaded.size), "kind": Kind(kind).label,
-               "limit": filesizeformat(MAX_BYTES[kind])},
+               "limit": filesizeformat(limit)},
             code="too_large",
         )
     uploaded.seek(0)
@@ -117,6 +176,11 @@ def inspect_upload(uploaded, kind: str) -> Sniffed:
     if found is None:
         raise _type_error(kind)
     family, content_type, extension = found
+    if kind == Kind.DOCUMENT and family in ("zip", "ole"):
+        document = _document(uploaded, family)
+        if document is None:
+            raise _type_error(kind)
+        family, (content_type, extension) = "document", document
     if family == "media" and kind in (Kind.AUDIO, Kind.VIDEO):
         family = kind
         if kind == Kind.AUDIO:
@@ -183,6 +247,11 @@ def _check_pdf(uploaded) -> None:
 def upload_name(*, plan_id: int, extension: str) -> str:
     """Where an upload goes inside the school's private storage: its plan and a name nobody can guess."""
     return f"materials/plans/{plan_id}/{uuid.uuid4().hex}.{extension}"
+
+
+def library_upload_name(*, owner_id: int, extension: str) -> str:
+    """A library file's place in the school's private storage: its author's folder, a name nobody can guess."""
+    return f"materials/library/{owner_id}/{uuid.uuid4().hex}.{extension}"
 
 
 def render_pdf_pages(*, file_name: str) -> list[dict]:
