@@ -53,6 +53,7 @@ def test_no_public_schema_model_leaks_into_the_school_admin():
     assert leaked == []
 
 
+@pytest.mark.access("school_admin:*", who="allowed")
 @pytest.mark.parametrize("model", school_models(), ids=lambda model: model._meta.label)
 def test_a_manager_opens_the_list_and_add_pages_of_every_model(client_for, cast, model):
     client = client_for(cast.a, cast.a.manager)
@@ -62,6 +63,7 @@ def test_a_manager_opens_the_list_and_add_pages_of_every_model(client_for, cast,
     assert client.get(add).status_code == (403 if is_append_only(model) else 200)
 
 
+@pytest.mark.access("school_admin:*", who="wrong_role")
 @pytest.mark.parametrize("model", school_models(), ids=lambda model: model._meta.label)
 @pytest.mark.parametrize("who", ["teacher", "student"])
 def test_teachers_and_students_are_refused_every_admin_page(client_for, cast, model, who):
@@ -78,6 +80,7 @@ def test_the_admin_lists_have_search_and_filters(client_for, cast):
         assert model_admin.search_fields, f"{model._meta.label} has no search"
 
 
+@pytest.mark.access("platform/platform_admin:*", who="allowed")
 def test_the_platform_admin_lists_suspends_and_reactivates_schools(cast):
     from django.test import Client
 
@@ -101,6 +104,7 @@ def test_the_platform_admin_lists_suspends_and_reactivates_schools(cast):
     assert Client(HTTP_HOST=cast.a.host).get("/").status_code == 200
 
 
+@pytest.mark.access("platform/platform_admin:*", who="wrong_role")
 def test_the_platform_admin_is_closed_to_a_school_manager(cast):
     from django.test import Client
 

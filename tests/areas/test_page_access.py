@@ -13,9 +13,13 @@ PAGES = {
     "/manager/students/": "manager",
     "/manager/settings/": "manager",
 }
+# The same pages by URL name, for the access-test registry (tests/security/test_access_coverage.py).
+NAMES = ["areas:student", "areas:teacher", "areas:teacher_students", "areas:methodologist", "areas:manager",
+         "areas:manager_staff", "areas:manager_students", "areas:manager_settings"]
 ROLES = ["student", "teacher", "methodologist", "manager"]
 
 
+@pytest.mark.access(*NAMES, who="allowed")
 @pytest.mark.parametrize(("url", "role"), PAGES.items())
 def test_the_pages_role_opens_it(client_for, cast, url, role):
     assert client_for(cast.a, getattr(cast.a, role)).get(url).status_code == 200
@@ -24,6 +28,7 @@ def test_the_pages_role_opens_it(client_for, cast, url, role):
 @pytest.mark.parametrize(
     ("url", "intruder"), [(url, other) for url, role in PAGES.items() for other in ROLES if other != role]
 )
+@pytest.mark.access(*NAMES, who="wrong_role")
 def test_another_role_is_refused(client_for, cast, url, intruder):
     assert client_for(cast.a, getattr(cast.a, intruder)).get(url).status_code == 403
 

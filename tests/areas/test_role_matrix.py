@@ -64,6 +64,7 @@ def test_another_schools_user_gets_the_login_page_never_data(client_for, cast, r
     ("role", "slug"),
     [(role, section.slug) for role in ("student", "teacher") for section in AREAS[role] if not section.ready],
 )
+@pytest.mark.access("areas:student_section", "areas:teacher_section", who="allowed")
 def test_sections_still_to_come_say_so_honestly(client_for, cast, role, slug):
     client = client_for(cast.a, getattr(cast.a, role))
 
@@ -73,6 +74,7 @@ def test_sections_still_to_come_say_so_honestly(client_for, cast, role, slug):
     assert "Coming soon" in response.content.decode()
 
 
+@pytest.mark.access("areas:student_section", who="wrong_role")
 def test_a_ready_or_unknown_section_is_not_a_coming_soon_page(client_for, cast):
     client = client_for(cast.a, cast.a.student)
 

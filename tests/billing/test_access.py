@@ -71,6 +71,14 @@ def snapshot(alpha):
         )
 
 
+@pytest.mark.access(
+    "billing:student_payments",
+    "billing:checkout",
+    "billing:checkout_success",
+    "billing:checkout_cancel",
+    "billing:pass_history",
+    who="wrong_role",
+)
 @pytest.mark.parametrize("method, template", STUDENT_PAGES)
 @pytest.mark.parametrize("role", ["teacher", "manager", "methodologist"])
 def test_staff_cannot_open_student_billing_pages(alpha, bought, client_for, role, method, template):
@@ -82,6 +90,12 @@ def test_staff_cannot_open_student_billing_pages(alpha, bought, client_for, role
     assert snapshot(alpha) == before  # e.g. the cancel page did not cancel, checkout did not start
 
 
+@pytest.mark.access(
+    "billing:manager_products",
+    "billing:manager_product_new",
+    "billing:manager_product_edit",
+    who="wrong_role",
+)
 @pytest.mark.parametrize("method, template", MANAGER_PAGES)
 @pytest.mark.parametrize("role", ["student", "teacher", "methodologist"])
 def test_only_managers_open_the_packages_pages(alpha, bought, client_for, role, method, template):
@@ -138,6 +152,7 @@ def other_students_purchase(alpha) -> Bought:
     return purchase
 
 
+@pytest.mark.access("billing:student_payments", who="allowed")
 def test_a_student_sees_only_their_own_passes(alpha, bought, other_students_purchase, client_for):
     page = client_for(alpha, alpha.student).get("/student/payments/").content.decode()
 

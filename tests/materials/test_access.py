@@ -13,6 +13,7 @@ def picture(alpha, plan):
     return item_add(plan=plan, by=alpha.teacher, kind="image", title="Cat", upload=upload("cat.png", png_bytes()))
 
 
+@pytest.mark.access("materials:item_file", who="allowed")
 @pytest.mark.parametrize("who", ["teacher", "student", "manager", "methodologist"])
 def test_the_lessons_people_and_the_schools_overseers_get_a_pushed_file(client_for, alpha, picture, who):
     response = client_for(alpha, getattr(alpha, who)).get(f"/materials/items/{picture.pk}/file/")
@@ -23,6 +24,7 @@ def test_the_lessons_people_and_the_schools_overseers_get_a_pushed_file(client_f
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
 
 
+@pytest.mark.access("materials:item_file", who="wrong_role")
 @pytest.mark.parametrize("who", ["teacher2", "student2"])
 def test_a_non_participant_gets_404_for_a_pushed_file(client_for, alpha, picture, who):
     assert client_for(alpha, getattr(alpha, who)).get(f"/materials/items/{picture.pk}/file/").status_code == 404
@@ -62,6 +64,7 @@ def test_the_public_media_view_cannot_reach_lesson_materials(client_for, alpha, 
     assert client_for(alpha, alpha.student).get(f"/media/{picture.file.name}").status_code == 404
 
 
+@pytest.mark.access("materials:item_page", who=("allowed", "wrong_role"))
 def test_pdf_pages_are_served_to_the_student_and_refused_past_the_last_page(client_for, alpha, plan):
     sheet = item_add(plan=plan, by=alpha.teacher, kind="pdf", title="Sheet", upload=upload("s.pdf", pdf_bytes(2)))
     client = client_for(alpha, alpha.student)

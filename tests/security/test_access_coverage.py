@@ -1,0 +1,214 @@
+"""Every URL has access tests: the role it is for, a role it is not for, and another school.
+
+THE CONVENTION (follow it for every URL you add):
+
+Mark each access test with the URL names it proves and what it proves:
+
+    @pytest.mark.access("library:shelf", "library:book", who="allowed")
+    def test_a_student_opens_the_library(...): ...            # the right role gets the page
+
+    @pytest.mark.access("library:shelf", "library:book", who="wrong_role")
+    def test_a_teacher_is_refused_the_students_library(...): ...   # another role (or nobody) gets 403/404
+
+`who` is one of, or a tuple of:
+- "allowed": a user of the role the URL is for gets it (and it works);
+- "wrong_role": a signed-in user of another role of the same school is refused (403/404, nothing changes);
+- "other_school": another school's user gets nothing of this school (`test_url_sweep.py` proves it for
+  every route by sending another school's session to each one; a test of your own may add to it);
+- "public": the page is open to any visitor on purpose (list it in `test_url_sweep.PUBLIC` too, with why).
+
+URL names are the namespaced names (`"whiteboard:image"`); fnmatch patterns are allowed
+(`"school_admin:*"`); the platform site's names carry the prefix "platform/" (`"platform/signup"`).
+The marks may sit on a test function, on a test class, or in a module's `pytestmark`. This module
+imports every test module and reads the marks, so running it alone checks the whole suite's marks.
+
+A URL nobody can test this way (none so far beyond the list below) goes in EXEMPT with its reason.
+"""
+
+import fnmatch
+import importlib
+import inspect
+import pkgutil
+from collections import defaultdict
+
+import pytest
+
+import tests
+from tests.security.url_patterns import platform_routes, tenant_routes
+
+ASPECTS = ("allowed", "wrong_role", "other_school")
+
+# Routes without an access test of their own, each with the reason none is needed.
+EXEMPT = {
+    "billing:stripe_webhook": "Stripe's webhook: no user, no role; signature checks in tests/billing",
+    "platform/stripe_platform_webhook": "Stripe's webhook: no user, no role; signature checks in tests/billing",
+    "platform/yookassa_webhook": "YooKassa's webhook: no user, no role; tests/billing/test_yookassa.py",
+    "notifications:telegram_webhook": "Telegram's webhook: the bot's secret, no user; tests/notifications",
+}
+
+# URLs that existed before this convention and still lack a marked test for the aspects named.
+# This list only shrinks: cover a URL, then delete its entry. Never add to it.
+NOT_YET_COVERED: dict[str, set[str]] = {
+    "account_confirm_reauthentication_code": {"allowed", "wrong_role"},
+    "account_request_reauthentication_code": {"allowed", "wrong_role"},
+    "account_set_password": {"allowed", "wrong_role"},
+    "areas:manager_funnel": {"allowed", "wrong_role"},
+    "areas:methodologist_assign": {"allowed", "wrong_role"},
+    "areas:methodologist_hours": {"allowed", "wrong_role"},
+    "areas:methodologist_trial": {"allowed", "wrong_role"},
+    "areas:teacher_section": {"wrong_role"},
+    "billing:checkout": {"allowed"},
+    "billing:checkout_cancel": {"allowed"},
+    "billing:checkout_success": {"allowed"},
+    "billing:manager_connect_return": {"allowed", "wrong_role"},
+    "billing:manager_connect_start": {"allowed", "wrong_role"},
+    "billing:manager_pass": {"allowed", "wrong_role"},
+    "billing:manager_passes": {"allowed", "wrong_role"},
+    "billing:manager_payment": {"allowed", "wrong_role"},
+    "billing:manager_payment_account": {"allowed", "wrong_role"},
+    "billing:manager_payments": {"allowed", "wrong_role"},
+    "billing:manager_product_edit": {"allowed"},
+    "billing:manager_product_new": {"allowed"},
+    "billing:manager_products": {"allowed"},
+    "billing:manager_promo_code_toggle": {"allowed", "wrong_role"},
+    "billing:manager_promo_codes": {"allowed", "wrong_role"},
+    "billing:manager_referral_settings": {"allowed", "wrong_role"},
+    "billing:manager_report": {"allowed", "wrong_role"},
+    "billing:manager_report_csv": {"allowed", "wrong_role"},
+    "billing:pass_history": {"allowed"},
+    "billing:student_free_lessons": {"allowed", "wrong_role"},
+    "billing:student_grant_place": {"allowed", "wrong_role"},
+    "classroom:chat": {"allowed", "wrong_role"},
+    "classroom:room": {"allowed", "wrong_role"},
+    "lessons:calendar_feed_manage": {"allowed", "wrong_role"},
+    "lessons:cancel": {"allowed", "wrong_role"},
+    "lessons:freeze": {"allowed", "wrong_role"},
+    "lessons:manager": {"allowed", "wrong_role"},
+    "lessons:manager_events": {"allowed", "wrong_role"},
+    "lessons:mark": {"allowed", "wrong_role"},
+    "lessons:move": {"allowed", "wrong_role"},
+    "lessons:proposal_accept": {"allowed", "wrong_role"},
+    "lessons:proposal_decline": {"allowed", "wrong_role"},
+    "lessons:proposal_withdraw": {"allowed", "wrong_role"},
+    "lessons:propose": {"allowed", "wrong_role"},
+    "lessons:rebook": {"allowed", "wrong_role"},
+    "lessons:student": {"allowed", "wrong_role"},
+    "lessons:student_events": {"allowed", "wrong_role"},
+    "lessons:student_schedule": {"allowed", "wrong_role"},
+    "lessons:teacher": {"allowed", "wrong_role"},
+    "lessons:teacher_events": {"allowed", "wrong_role"},
+    "lessons:teacher_schedule": {"allowed", "wrong_role"},
+    "materials:item_delete": {"allowed", "wrong_role"},
+    "materials:item_file_named": {"allowed", "wrong_role"},
+    "materials:item_move": {"allowed", "wrong_role"},
+    "materials:item_new": {"allowed", "wrong_role"},
+    "materials:lesson_plan_new": {"allowed", "wrong_role"},
+    "materials:plan": {"allowed", "wrong_role"},
+    "materials:plan_apply": {"allowed", "wrong_role"},
+    "materials:plan_delete": {"allowed", "wrong_role"},
+    "materials:plan_save_as_template": {"allowed", "wrong_role"},
+    "materials:student_topics": {"allowed", "wrong_role"},
+    "materials:teacher": {"allowed", "wrong_role"},
+    "materials:template_new": {"allowed", "wrong_role"},
+    "mfa_activate_totp": {"allowed", "wrong_role"},
+    "mfa_deactivate_totp": {"allowed", "wrong_role"},
+    "mfa_download_recovery_codes": {"allowed", "wrong_role"},
+    "mfa_generate_recovery_codes": {"allowed", "wrong_role"},
+    "mfa_reauthenticate": {"allowed", "wrong_role"},
+    "mfa_view_recovery_codes": {"allowed", "wrong_role"},
+    "notifications:open": {"allowed", "wrong_role"},
+    "notifications:read_all": {"allowed", "wrong_role"},
+    "notifications:telegram": {"allowed", "wrong_role"},
+    "notifications:telegram_unlink": {"allowed", "wrong_role"},
+    "schedule_setup:extra_hours_add": {"allowed", "wrong_role"},
+    "schedule_setup:extra_hours_remove": {"allowed", "wrong_role"},
+    "schedule_setup:hours": {"allowed", "wrong_role"},
+    "schedule_setup:hours_add": {"allowed", "wrong_role"},
+    "schedule_setup:hours_remove": {"allowed", "wrong_role"},
+    "schedule_setup:hours_zone": {"allowed", "wrong_role"},
+    "schedule_setup:plan": {"allowed", "wrong_role"},
+    "schedule_setup:time_off_add": {"allowed", "wrong_role"},
+    "schedule_setup:time_off_remove": {"allowed", "wrong_role"},
+    "stage:item_new": {"allowed", "wrong_role"},
+    "stage:plan_new": {"allowed", "wrong_role"},
+    "stage:word_new": {"allowed", "wrong_role"},
+    "vocabulary:student_dictionary": {"allowed", "wrong_role"},
+    "whiteboard:history": {"allowed", "wrong_role"},
+    "whiteboard:image": {"allowed", "wrong_role"},
+    "whiteboard:live": {"allowed", "wrong_role"},
+    "whiteboard:state": {"allowed", "wrong_role"},
+    "whiteboard:upload": {"allowed", "wrong_role"},
+}
+
+
+def _test_modules():
+    for module in pkgutil.walk_packages(tests.__path__, prefix="tests."):
+        if module.name.rsplit(".", 1)[-1].startswith("test_"):
+            yield importlib.import_module(module.name)
+
+
+def _marks_of(obj):
+    marks = getattr(obj, "pytestmark", [])
+    return marks if isinstance(marks, list) else [marks]
+
+
+def declared_coverage() -> dict[str, set[str]]:
+    """{url name pattern: {aspects}} from every `access` mark of the suite."""
+    covered = defaultdict(set)
+    for module in _test_modules():
+        holders = [module]
+        for _, member in inspect.getmembers(module):
+            if inspect.isfunction(member) and member.__name__.startswith("test"):
+                holders.append(member)
+            elif inspect.isclass(member) and member.__name__.startswith("Test"):
+                holders.append(member)
+                methods = inspect.getmembers(member, inspect.isfunction)
+                holders += [method for name, method in methods if name.startswith("test")]
+        for holder in holders:
+            for mark in _marks_of(holder):
+                if mark.name != "access":
+                    continue
+                who = mark.kwargs["who"]
+                aspects = set(ASPECTS) if who == "public" else {who} if isinstance(who, str) else set(who)
+                unknown = aspects - set(ASPECTS)
+                assert not unknown, f"{module.__name__}: unknown `who` {unknown}"
+                for pattern in mark.args:
+                    covered[pattern] |= aspects
+    return covered
+
+
+def missing_aspects() -> dict[str, set[str]]:
+    covered = declared_coverage()
+    names = {route.name for route in tenant_routes() + platform_routes() if route.name}
+    missing = {}
+    for name in sorted(names - EXEMPT.keys()):
+        have = set().union(*(aspects for pattern, aspects in covered.items() if fnmatch.fnmatchcase(name, pattern)))
+        lacking = set(ASPECTS) - have - NOT_YET_COVERED.get(name, set())
+        if lacking:
+            missing[name] = lacking
+    return missing
+
+
+def test_every_url_has_an_allowed_a_wrong_role_and_an_other_school_test():
+    missing = missing_aspects()
+
+    assert not missing, "URLs without access tests (see the convention at the top of this module):\n" + "\n".join(
+        f"  {name}: {', '.join(sorted(aspects))}" for name, aspects in missing.items()
+    )
+
+
+def test_the_not_yet_covered_list_names_only_gaps_that_still_exist():
+    """Covering a URL must shrink the list: an entry for a covered (or removed) URL fails here."""
+    covered = declared_coverage()
+    names = {route.name for route in tenant_routes() + platform_routes() if route.name}
+    stale = {}
+    for name, aspects in NOT_YET_COVERED.items():
+        have = set().union(*(a for pattern, a in covered.items() if fnmatch.fnmatchcase(name, pattern)))
+        if name not in names or aspects & have:
+            stale[name] = aspects & have or "no such URL"
+    assert not stale, f"remove these from NOT_YET_COVERED: {stale}"
+
+
+@pytest.mark.parametrize("name", sorted(EXEMPT))
+def test_an_exempt_url_exists(name):
+    assert name in {route.name for route in tenant_routes() + platform_routes()}
