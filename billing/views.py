@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -50,6 +51,7 @@ def student_payments(request):
         "passes": passes,
         "payments": payments_for_student(request.user)[:20],
         "not_connected": payment_setup_missing(request.tenant),
+        "payments_demo": settings.PAYMENTS_DEMO,
     }
     return render(request, "billing/student_payments.html", context)
 

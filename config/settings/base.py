@@ -280,6 +280,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Panda <noreply@panda.localhost>"
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "sk_test_panda_local")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "whsec_panda_local")
 STRIPE_API_BASE = env("STRIPE_API_BASE", "https://api.stripe.com")
+# `make run` without Stripe keys: payments go to the local fake (devtools/fake_stripe.py) and the
+# payment pages say that no money is taken.
+PAYMENTS_DEMO = env_bool("PAYMENTS_DEMO")
 # Stripe Connect: each school is paid into its own connected account (off: the platform's account).
 STRIPE_CONNECT = env_bool("STRIPE_CONNECT")
 STRIPE_APPLICATION_FEE_BPS = int(env("STRIPE_APPLICATION_FEE_BPS", "0"))  # 250 = 2.5 % of each payment

@@ -1,4 +1,4 @@
-"""The local Stripe (tests/fakes/stripe_server.py) for billing tests, and committed things to buy.
+"""The local Stripe (devtools/fake_stripe.py) for billing tests, and committed things to buy.
 
 Import into a test module (kept out of conftest.py so that only the modules that pay start it):
 
@@ -19,7 +19,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tests.fakes.stripe_server import FakeStripe
+from devtools.fake_stripe import FakeStripe
 
 __all__ = ["committed_shop", "stripe_api", "stripe_fake"]
 

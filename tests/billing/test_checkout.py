@@ -20,9 +20,9 @@ import stripe
 from django.utils import formats, translation
 
 from billing.models import LedgerEntry, Pass, Payment, WebhookEvent
+from devtools.fake_stripe import DECLINED_CARD, signature_header
 from tests.billing.stripe_fixtures import *  # noqa: F403 (stripe_fake, stripe_api)
 from tests.billing.stripe_fixtures import WEBHOOK_SECRET
-from tests.fakes.stripe_server import DECLINED_CARD, signature_header
 
 WEBHOOK = "/billing/webhooks/stripe/"
 PAID = "checkout.session.completed"
@@ -461,7 +461,7 @@ def test_a_webhook_for_a_checkout_we_do_not_know_asks_stripe_to_retry(alpha, cli
     import time
 
     from billing.models import WebhookEvent
-    from tests.fakes.stripe_server import signature_header
+    from devtools.fake_stripe import signature_header
 
     session = {"id": "cs_test_not_ours", "object": "checkout.session", "payment_status": "paid",
                "status": "complete", "client_reference_id": "999999", "payment_intent": "pi_x"}

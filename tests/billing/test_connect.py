@@ -1,6 +1,6 @@
 """Stripe Connect: a school connects its own account; the platform's one endpoint routes events by account.
 
-Runs the real `stripe` library against the local fake (tests/fakes/stripe_server.py), which adds the
+Runs the real `stripe` library against the local fake (devtools/fake_stripe.py), which adds the
 Connect pieces localstripe lacks: accounts, onboarding links, the Stripe-Account header and the
 `account` field of a connected account's events.
 """

@@ -1,16 +1,5 @@
-"""Local stand-ins for services outside the machine, over real HTTP."""
+"""Local stand-ins for services outside the machine, over real HTTP (Stripe's is in devtools/)."""
 
-import urllib.parse
+from devtools import loopback
 
-
-def loopback(url: str) -> tuple[str, dict]:
-    """`*.localhost` is loopback (RFC 6761): browsers know, the system resolver here does not.
-
-    Returns the URL to connect to and the headers that keep the original Host.
-    """
-    parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
-        netloc = "127.0.0.1" + (f":{parts.port}" if parts.port else "")
-        return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), {"Host": parts.netloc}
-    return url, {}
+__all__ = ["loopback"]

@@ -1,9 +1,13 @@
-"""A local Stripe for tests: localstripe's API plus Checkout Sessions, their hosted page and webhooks.
+"""A local Stripe for `make run` and the tests: localstripe's API plus Checkout Sessions, their hosted
+page and webhooks.
 
 localstripe (an aiohttp fake of Stripe: payment methods, payment intents, charges, refunds, events) has
 no Checkout. This harness serves localstripe's own routes beside the ones it adds, on 127.0.0.1 in a
 background thread, so the code under test keeps its real `stripe` client: point
 `settings.STRIPE_API_BASE` at `FakeStripe.url`. Nothing in site-packages is changed.
+
+`make run` starts it on its own (`python -m devtools.fake_stripe --port 8420 --webhook URL`, see `main`):
+the hosted page says it is a demo payment, the demo card pays and the decline card declines.
 
 Added, in Stripe's shapes (form-encoded requests, JSON answers, Stripe's error bodies):
 - POST /v1/checkout/sessions               the same Idempotency-Key gives the same session back
@@ -63,7 +67,7 @@ from aiohttp import web
 from localstripe import resources as localstripe
 from localstripe.errors import UserError
 
-from tests.fakes import loopback
+from devtools import loopback
 
 with warnings.catch_warnings():
     # localstripe registers plain functions as handlers, which aiohttp 3.x deprecates.
@@ -245,7 +249,7 @@ class FakeStripe:
         self.url = ""
 
     # Running ----------------------------------------------------------------------------
-    def start(self) -> "FakeStripe":
+    def start(self, *, port: int = 0) -> "FakeStripe":
         # localstripe pickles its whole store to /tmp/localstripe.pickle on every write, a file
         # shared with anything else on the machine; this fake keeps its data in memory only.
         localstripe.store.dump_to_disk = lambda: None
@@ -253,7 +257,8 @@ class FakeStripe:
         self._thread = threading.Thread(target=self._loop.run_forever, name="fake-stripe", daemon=True)
         self._thread.start()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         self._runner = web.AppRunner(self._app(), access_log=None)
         self._run(self._runner.setup())
@@ -748,10 +753,42 @@ class FakeStripe:
 <title>{html.escape(title)} · Test checkout</title>
 <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}}
 input{{font:inherit;padding:.4rem;width:100%;box-sizing:border-box}} button{{font:inherit;padding:.5rem 1.5rem}}
-.error{{color:#a30000;font-weight:600}} a{{color:#0645ad}}</style></head>
+.error{{color:#a30000;font-weight:600}}
+.demo{{background:#fff4ce;padding:.5rem .75rem;border-radius:.25rem}} a{{color:#0645ad}}</style></head>
 <body><main>
 <h1>{html.escape(title)}</h1>
 <p>{html.escape(names)} · test mode</p>
+<p class="demo" role="note"><strong>Demo payment: no money is taken.</strong> Pay with the card
+  4242 4242 4242 4242, any future expiry date and any CVC; 4000 0000 0000 0002 is declined.</p>
 {body}
 </main></body></html>"""
         return web.Response(text=page, content_type="text/html", status=status)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`make run`'s Stripe: serve on a fixed port until interrupted, delivering webhooks to `--webhook`."""
+    import argparse
+    import signal
+
+    parser = argparse.ArgumentParser(prog="python -m devtools.fake_stripe", description=main.__doc__)
+    parser.add_argument("--port", type=int, default=8420)
+    parser.add_argument("--webhook", action="append", default=[], help="a URL to POST events to (repeatable)")
+    parser.add_argument("--webhook-secret", default="whsec_panda_local")
+    options = parser.parse_args(argv)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    fake = FakeStripe(webhook_secret=options.webhook_secret).start(port=options.port)
+    for index, url in enumerate(options.webhook):
+        fake.register_webhook(url, endpoint_id=f"dev{index}")
+    print(f"Demo Stripe (no money moves) at {fake.url}; card 4242 4242 4242 4242 pays, "
+          "4000 0000 0000 0002 is declined.", flush=True)
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    main()
