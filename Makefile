@@ -4,12 +4,12 @@ PY := .venv/bin/python
 PIP := .venv/bin/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install python-deps node-deps assets messages chromium services lint bench clean
+.PHONY: run test install python-deps node-deps assets messages chromium espeak services lint bench clean
 
-run: install
+run: install espeak
 	./scripts/run-dev
 
-test: install chromium services
+test: install chromium espeak services
 	./scripts/run-tests
 
 install: python-deps node-deps assets messages
@@ -38,6 +38,10 @@ messages: python-deps
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
+# The dictionary's server-made pronunciation (English, and Chinese through its pinyin voice).
+espeak:
+	@command -v espeak-ng >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng)
+
 # Postgres and Redis for the tests: started if they are not running.
 services:
 	./scripts/ensure-services
@@ -45,7 +49,7 @@ services:
 lint: python-deps
 	.venv/bin/ruff check .
 
-bench: install
+bench: install espeak
 	./bench/run-all
 
 clean:

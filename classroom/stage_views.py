@@ -101,4 +101,5 @@ def room_word_new(request, lesson_id):
 
 
 def word_payload(word) -> dict:
-    return {"id": word.pk, "word": word.word, "translation": word.translation, "example": word.example}
+    return {"id": word.pk, "word": word.word, "translation": word.translation, "example": word.example,
+            "transcription": word.transcription}

@@ -1,18 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tenant_apps.vocabulary.models import Word
 
+class WordForm(forms.Form):
+    """The room's quick form: a word, its translation and the sentence it came in."""
 
-class WordForm(forms.ModelForm):
-    class Meta:
-        model = Word
-        fields = ["word", "translation", "example"]
-        labels = {"example": _("Example (optional)")}
-
-    def clean(self):
-        data = super().clean()
-        for name in ("word", "translation"):
-            if name in data and not data[name].strip():
-                self.add_error(name, _("This field is required."))
-        return data
+    word = forms.CharField(label=_("Word or phrase"), max_length=200)
+    translation = forms.CharField(label=_("Translation"), max_length=300)
+    example = forms.CharField(label=_("Example (optional)"), max_length=500, required=False)

@@ -1,4 +1,4 @@
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from tenant_apps.scheduling.models import Lesson
 from tenant_apps.vocabulary.models import Word
@@ -18,4 +18,6 @@ def lessons_with_words(student):
 
 
 def words_of_lesson(lesson_id: int):
-    return Word.objects.filter(lesson_id=lesson_id).order_by("created_at", "pk")
+    """The words a lesson gave: first added in it, or merged in with one of its sentences."""
+    return (Word.objects.filter(Q(lesson_id=lesson_id) | Q(examples__contains=[{"lesson": lesson_id}]))
+            .order_by("created_at", "pk"))
