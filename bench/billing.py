@@ -88,7 +88,7 @@ class School:
 session_numbers = itertools.count(1)
 
 
-def signed_event(session_id: str, payment_id: int) -> tuple[bytes, str]:
+def signed_event(session_id: str, payment_id: int, schema: str, amount: int) -> tuple[bytes, str]:
     """A completed-checkout event and its Stripe-Signature header, signed the way Stripe signs."""
     from django.conf import settings
 
@@ -100,8 +100,9 @@ def signed_event(session_id: str, payment_id: int) -> tuple[bytes, str]:
         "created": int(time.time()),
         "data": {"object": {
             "id": session_id, "object": "checkout.session", "status": "complete", "payment_status": "paid",
-            "payment_intent": f"pi_bench_{number}", "client_reference_id": str(payment_id),
-            "metadata": {"payment_id": str(payment_id)},
+            "payment_intent": f"pi_bench_{number}", "client_reference_id": f"{schema}-{payment_id}",
+            "metadata": {"schema": schema, "payment_id": str(payment_id)}, "amount_total": amount,
+            "currency": "rub",
         }},
     }).encode()
     timestamp = str(int(time.time()))
@@ -110,8 +111,8 @@ def signed_event(session_id: str, payment_id: int) -> tuple[bytes, str]:
     return payload, f"t={timestamp},v1={signature}"
 
 
-def pending_payments(school: School, count: int) -> list[tuple[str, int]]:
-    """`count` pending payments with their checkout sessions: (session id, payment id) each."""
+def pending_payments(school: School, count: int) -> list[tuple[str, int, str, int]]:
+    """`count` pending payments with their checkout sessions: (session id, payment id, schema, amount) each."""
     from billing.models import Payment
 
     payments = Payment.objects.bulk_create(
@@ -119,7 +120,7 @@ def pending_payments(school: School, count: int) -> list[tuple[str, int]]:
                 amount=school.product.price, currency="RUB", provider_session_id=f"cs_bench_{uuid.uuid4().hex}")
         for _ in range(count)
     )
-    return [(payment.provider_session_id, payment.pk) for payment in payments]
+    return [(payment.provider_session_id, payment.pk, school.schema, payment.amount) for payment in payments]
 
 
 def bench_webhooks(school: School) -> None:

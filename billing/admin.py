@@ -83,8 +83,8 @@ class ReservationAdmin(AppendOnlyAdmin):
 
 @admin.register(WebhookEvent, site=school_admin_site)
 class WebhookEventAdmin(AppendOnlyAdmin):
-    list_display = ["received_at", "provider", "event_type", "event_id"]
-    list_filter = ["provider", "event_type"]
+    list_display = ["received_at", "provider", "event_type", "event_id", "outcome"]
+    list_filter = ["provider", "event_type", "outcome"]
     search_fields = ["event_id"]
 
 

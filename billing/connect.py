@@ -12,6 +12,8 @@ account nobody has is not ours), a direct-mode event by the schema in the sessio
 a YooKassa notification by the schema in the metadata of the payment as the API returns it.
 """
 
+import logging
+
 from django.db import transaction
 from django_tenants.utils import schema_context
 
@@ -25,6 +27,8 @@ from billing.providers.stripe_provider import (
 )
 from billing.providers.yookassa_provider import YooKassaProvider
 from shared_apps.tenants.models import School
+
+logger = logging.getLogger(__name__)
 
 
 def _schools():
@@ -58,9 +62,10 @@ def connect_status_refresh(*, school: School) -> bool:
 
 # Routing ------------------------------------------------------------------------------------------
 def school_for_stripe_event(event: WebhookEventData) -> School | None:
+    """A Connect event's school by its account; a direct-mode checkout's by the schema it carries."""
     if event.account:
         return _schools().filter(payment_account_id=event.account).first()
-    schema = ((event.payload.get("data") or {}).get("object") or {}).get("metadata", {}).get("schema")
+    schema = event.state.schema if event.state is not None else ""
     return _schools().filter(schema_name=schema).first() if schema else None
 
 
@@ -69,6 +74,7 @@ def stripe_event_route(*, payload: bytes, signature: str) -> str:
     event = StripeProvider().parse_webhook(payload=payload, signature=signature)
     school = school_for_stripe_event(event)
     if school is None:
+        logger.info("Stripe event %s (%s) belongs to no school: not applied", event.event_id, event.event_type)
         return "not ours"
     if event.event_type == "account.updated" and event.account:
         ready = bool(event.payload["data"]["object"].get("charges_enabled"))
@@ -83,9 +89,10 @@ def stripe_event_route(*, payload: bytes, signature: str) -> str:
 def yookassa_notification_route(*, payload: bytes) -> str:
     """Re-fetch the payment from the API (InvalidWebhook if it cannot be), then act on what the API says."""
     event = YooKassaProvider().parse_webhook(payload=payload)
-    schema = (event.payload["object"].get("metadata") or {}).get("schema")
+    schema = event.state.schema
     school = _schools().filter(schema_name=schema).first() if schema else None
     if school is None:
+        logger.info("YooKassa payment %s belongs to no school: not applied", event.state.session_id)
         return "not ours"
     with schema_context(school.schema_name):
         return webhook_apply(provider_name="yookassa", event=event)

@@ -249,6 +249,8 @@ class WebhookEvent(models.Model):
     event_type = models.CharField(max_length=100)
     received_at = models.DateTimeField(auto_now_add=True)
     payload = models.JSONField(default=dict)
+    # What was done: the state applied ("paid", ...), "ignored", or why it was refused ("another school", ...).
+    outcome = models.CharField(max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("webhook event")

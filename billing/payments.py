@@ -1,18 +1,21 @@
 """Paying: start a checkout, learn its outcome from the webhook or the return page."""
 
+import logging
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Pass, Payment, Product, WebhookEvent
 from billing.providers import get_provider
-from billing.providers.base import CheckoutState, ProviderError, WebhookEventData
+from billing.providers.base import CheckoutState, ProviderError, WebhookEventData, parse_reference
 from billing.selectors import extension_offer_for
 from billing.services import _school, payment_mark_failed, payment_mark_paid, product_for_enrollment_ok
+
+logger = logging.getLogger(__name__)
 
 # A second "Pay" within this time reuses the first checkout instead of opening another.
 REUSE_CHECKOUT_FOR = timedelta(minutes=30)
@@ -103,6 +106,7 @@ def _pending_payment(*, student, enrollment, product, extends, now, provider="st
 
 
 def payment_apply_state(*, payment: Payment, state: CheckoutState, now: datetime | None = None) -> Pass | None:
+    """Act on what the provider says. Precondition: `payment_refusal` found nothing wrong."""
     if state.status == "paid":
         return payment_mark_paid(payment=payment, provider_payment_id=state.payment_id, now=now)
     if state.status == "failed":
@@ -117,7 +121,11 @@ def payment_sync(*, payment: Payment, now: datetime | None = None) -> Payment:
     if payment.status == Payment.Status.PENDING and payment.provider_session_id:
         state = get_provider(payment.provider).checkout_state(payment.provider_session_id,
                                                               account=payment.provider_account)
-        payment_apply_state(payment=payment, state=state, now=now)
+        refusal = payment_refusal(payment=payment, state=state, account=payment.provider_account)
+        if refusal:
+            logger.error("Payment %s: the provider's checkout does not match it (%s)", payment.pk, refusal)
+        else:
+            payment_apply_state(payment=payment, state=state, now=now)
     payment.refresh_from_db()
     return payment
 
@@ -125,48 +133,86 @@ def payment_sync(*, payment: Payment, now: datetime | None = None) -> Payment:
 def webhook_handle(*, provider_name: str, payload: bytes, signature: str) -> str:
     """Verify, store once, act, in the current school's schema. Returns what happened.
 
-    Raises InvalidWebhook for anything unsigned or forged (the view answers 400).
+    Raises InvalidWebhook for anything unsigned, forged or not shaped like an event (the view answers 400).
     """
     event = get_provider(provider_name).parse_webhook(payload=payload, signature=signature)
     return webhook_apply(provider_name=provider_name, event=event)
 
 
+# Why an event is not applied to a payment (stored as the event's outcome).
+ANOTHER_SCHOOL = "another school"
+UNKNOWN_PAYMENT = "unknown payment"
+ANOTHER_SESSION = "another checkout session"
+ANOTHER_ACCOUNT = "another payment account"
+AMOUNT_DIFFERS = "amount or currency differs"
+NOT_OURS = "not ours"  # what the provider is told about another school's event
+
+
 @transaction.atomic
 def webhook_apply(*, provider_name: str, event: WebhookEventData) -> str:
-    """Store a verified event once and act on it, in the current schema.
+    """Store a verified event once and act on it, in the current schema. Returns what happened.
 
-    One transaction: an event that fails (unknown checkout, a database error) is not stored, so the
-    retry is processed.
+    An event acts only on the payment it was made for: see `payment_for_event`. Any other event is
+    stored (with why, and without its body, which may be another school's customer) and changes
+    nothing; the provider is answered 2xx all the same, since a retry would never match either.
+    A database error propagates (500), nothing is stored, and the provider retries.
     """
+    payment, refusal = None, ""
+    if event.state is not None:
+        payment, refusal = payment_for_event(provider_name=provider_name, state=event.state, account=event.account)
+    outcome = refusal or (event.state.status if event.state is not None else "ignored")
     try:
         with transaction.atomic():
             # The unique (provider, event id) row is the "processed once" guard: a replay, or a
             # second worker holding the same event, fails here and changes nothing.
             WebhookEvent.objects.create(
-                provider=provider_name, event_id=event.event_id, event_type=event.event_type, payload=event.payload
+                provider=provider_name, event_id=event.event_id, event_type=event.event_type,
+                payload={} if refusal else event.payload, outcome=outcome,
             )
     except IntegrityError:
         return "duplicate"
-    if event.state is None:
-        return "ignored"
-    payment = _payment_for(provider_name, event.state)
-    if payment is not None and event.account and payment.provider_account != event.account:
-        payment = None  # another account's session that happens to carry our reference: not this one
-    if payment is None:
-        # Not ours (or not yet ours): an error, so that the provider retries it later. Any other
-        # database error also propagates and the provider retries.
-        raise UnknownCheckout(event.state.session_id)
-    payment_apply_state(payment=payment, state=event.state)
-    return event.state.status
+    if refusal == ANOTHER_SCHOOL:
+        # Expected in direct mode: Stripe sends every event of the account to every school's endpoint.
+        logger.info("%s event %s is another school's: not applied", provider_name, event.event_id)
+        return NOT_OURS
+    if refusal:
+        logger.error("%s event %s refused: %s", provider_name, event.event_id, refusal)
+        return f"refused: {refusal}"
+    if payment is not None:
+        payment_apply_state(payment=payment, state=event.state)
+    return outcome
 
 
-class UnknownCheckout(Exception):
-    pass
+def payment_for_event(*, provider_name: str, state: CheckoutState, account: str) -> tuple[Payment | None, str]:
+    """The payment this checkout was opened for in the current school, or why there is none.
 
-
-def _payment_for(provider_name: str, state: CheckoutState) -> Payment | None:
+    The checkout must name this school (its metadata, and its reference when that carries one), be
+    the checkout stored on the payment (or carry the payment's number while our own write of the
+    session id has not landed yet), be on the payment's account, and charge its amount and currency.
+    """
+    reference_schema, number = parse_reference(state.reference)
+    if state.schema != connection.schema_name or reference_schema not in ("", connection.schema_name):
+        return None, ANOTHER_SCHOOL
     payment = Payment.objects.filter(provider=provider_name, provider_session_id=state.session_id).first()
-    if payment is None and state.reference.isdigit():
-        # The webhook can beat our own write of the session id: the reference we gave finds it.
-        payment = Payment.objects.filter(provider=provider_name, pk=int(state.reference)).first()
-    return payment
+    if payment is None and number is not None:
+        payment = Payment.objects.filter(provider=provider_name, pk=number).first()
+        if payment is not None and payment.provider_session_id:
+            return None, ANOTHER_SESSION  # the payment has a checkout, and it is not this one
+    if payment is None:
+        return None, UNKNOWN_PAYMENT
+    return payment, payment_refusal(payment=payment, state=state, account=account, number=number)
+
+
+def payment_refusal(*, payment: Payment, state: CheckoutState, account: str, number: int | None = None) -> str:
+    """Why `state` is not about `payment` ("" when it is)."""
+    if state.schema != connection.schema_name:
+        return ANOTHER_SCHOOL
+    if number is None:
+        number = parse_reference(state.reference)[1]
+    if number != payment.pk or payment.provider_session_id not in ("", state.session_id):
+        return ANOTHER_SESSION
+    if payment.provider_account != account:
+        return ANOTHER_ACCOUNT
+    if state.amount != payment.amount or state.currency != payment.currency.upper():
+        return AMOUNT_DIFFERS
+    return ""

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from billing.forms import CheckoutForm, ProductForm
 from billing.models import Payment, Product
-from billing.payments import UnknownCheckout, payment_setup_missing, payment_start, payment_sync, webhook_handle
+from billing.payments import payment_setup_missing, payment_start, payment_sync, webhook_handle
 from billing.permissions import get_pass_for_user, get_payment_for_student
 from billing.providers.base import InvalidWebhook, ProviderError
 from billing.selectors import (
@@ -147,10 +147,8 @@ def stripe_webhook(request):
             provider_name="stripe", payload=request.body, signature=request.headers.get("Stripe-Signature", "")
         )
     except InvalidWebhook:
-        return HttpResponseBadRequest("invalid signature")
-    except UnknownCheckout:
-        # Not stored: the provider retries, by which time our own write may have landed.
-        return HttpResponse("unknown checkout", status=409)
+        return HttpResponseBadRequest("invalid signature or not an event")
+    # 2xx for every verified event, applied or refused (see webhook_apply): a retry would change nothing.
     return HttpResponse(outcome)
 
 

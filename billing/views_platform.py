@@ -7,7 +7,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from billing.connect import stripe_event_route, yookassa_notification_route
-from billing.payments import UnknownCheckout
 from billing.providers.base import InvalidWebhook
 
 logger = logging.getLogger(__name__)
@@ -19,9 +18,7 @@ def stripe_platform_webhook(request):
     try:
         outcome = stripe_event_route(payload=request.body, signature=request.headers.get("Stripe-Signature", ""))
     except InvalidWebhook:
-        return HttpResponseBadRequest("invalid signature")
-    except UnknownCheckout:
-        return HttpResponse("unknown checkout", status=409)  # not stored: Stripe retries
+        return HttpResponseBadRequest("invalid signature or not an event")
     return HttpResponse(outcome)
 
 
@@ -33,6 +30,4 @@ def yookassa_webhook(request):
     except InvalidWebhook as error:
         logger.warning("YooKassa notification refused: %s", error)
         return HttpResponseBadRequest("not confirmed by the API")
-    except UnknownCheckout:
-        return HttpResponse("unknown payment", status=409)
     return HttpResponse(outcome)

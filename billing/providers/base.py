@@ -26,7 +26,23 @@ class CheckoutState:
     status: str  # "paid", "pending", "failed", "cancelled"
     payment_id: str = ""
     failure_message: str = ""
-    reference: str = ""  # our payment's id, as we gave it to the provider
+    reference: str = ""  # our payment's reference as we gave it: "<schema>-<id>" (or the bare id of old sessions)
+    schema: str = ""  # the school the checkout was opened in, from the metadata we gave it
+    amount: int | None = None  # minor units, as the provider will charge (None: not stated)
+    currency: str = ""  # upper case, as on Payment
+
+
+def payment_reference(schema: str, payment_id: int) -> str:
+    """What a checkout carries to name its payment: the school too, since every school counts from 1."""
+    return f"{schema}-{payment_id}"
+
+
+def parse_reference(reference: str) -> tuple[str, int | None]:
+    """("<schema>", id) from "<schema>-<id>"; ("", id) from a bare id; ("", None) from anything else."""
+    schema, _dash, number = reference.rpartition("-")
+    if not (number.isascii() and number.isdigit() and len(number) <= 18):  # a bigint, not 5,000 digits
+        return "", None
+    return schema, int(number)
 
 
 @dataclass(frozen=True)

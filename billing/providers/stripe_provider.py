@@ -6,6 +6,8 @@ school's connected account (the `Stripe-Account` header), so Checkout Sessions, 
 refunds live in the school's account, and the platform may take an application fee.
 """
 
+import dataclasses
+
 import stripe
 from django.conf import settings
 from django.db import connection
@@ -16,6 +18,7 @@ from billing.providers.base import (
     InvalidWebhook,
     ProviderError,
     WebhookEventData,
+    payment_reference,
 )
 from billing.services import _school
 
@@ -37,25 +40,54 @@ def _client() -> stripe.StripeClient:
 
 
 def _state_of(session) -> CheckoutState:
+    """What a Checkout Session says; InvalidWebhook when it is not shaped like one."""
     data = session if isinstance(session, dict) else session.to_dict()
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
+        raise InvalidWebhook("not a checkout session")
+    metadata = data.get("metadata") or {}
+    error = data.get("last_payment_error") or {}
+    if not isinstance(metadata, dict) or not isinstance(error, dict):
+        raise InvalidWebhook("not a checkout session")
     payment_status = data.get("payment_status")
-    status = data.get("status")
     if payment_status == "paid":
         state = "paid"
-    elif status == "expired":
+    elif data.get("status") == "expired":
         state = "cancelled"
-    elif data.get("last_payment_error") or payment_status == "failed":
+    elif error or payment_status == "failed":
         state = "failed"
     else:
         state = "pending"
-    error = data.get("last_payment_error") or {}
+    amount = data.get("amount_total")
     return CheckoutState(
         session_id=data["id"],
         status=state,
-        payment_id=data.get("payment_intent") or "",
-        failure_message=(error.get("message") if isinstance(error, dict) else "") or "",
-        reference=data.get("client_reference_id") or "",
+        payment_id=_text(data.get("payment_intent")),
+        failure_message=_text(error.get("message")),
+        reference=_text(data.get("client_reference_id")) or _text(metadata.get("payment_id")),
+        schema=_text(metadata.get("schema")),
+        amount=amount if isinstance(amount, int) and not isinstance(amount, bool) else None,
+        currency=_text(data.get("currency")).upper(),
     )
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _event_data(data: dict) -> WebhookEventData:
+    """A signed event's parts; InvalidWebhook when it lacks what every Stripe event has."""
+    event_id, event_type = data.get("id"), data.get("type")
+    inner = data.get("data")
+    if not (isinstance(event_id, str) and event_id and isinstance(event_type, str) and event_type
+            and isinstance(inner, dict) and isinstance(inner.get("object"), dict)):
+        raise InvalidWebhook("not a Stripe event")
+    state = None
+    if event_type in _SESSION_EVENTS:
+        state = _state_of(inner["object"])
+        if event_type == "checkout.session.async_payment_failed":
+            state = dataclasses.replace(state, status="failed")
+    return WebhookEventData(event_id=event_id, event_type=event_type, state=state, payload=data,
+                            account=_text(data.get("account")))
 
 
 def _on(account: str) -> dict:
@@ -94,7 +126,8 @@ class StripeProvider:
                     # Stripe puts the session's id where the placeholder is.
                     "success_url": success_url + "?session_id={CHECKOUT_SESSION_ID}",
                     "cancel_url": cancel_url,
-                    "client_reference_id": str(payment.pk),
+                    # The school and the number: every school numbers its payments from 1.
+                    "client_reference_id": payment_reference(schema, payment.pk),
                     "customer_email": customer_email,
                     # The schema travels with the money: webhooks find their school by it.
                     "metadata": {"schema": schema, "payment_id": str(payment.pk)},
@@ -123,20 +156,14 @@ class StripeProvider:
             try:
                 event = stripe.Webhook.construct_event(payload, signature, secret)
                 break
-            except (ValueError, stripe.SignatureVerificationError) as error:
+            except stripe.SignatureVerificationError as error:
                 failure = error
+            except (ValueError, TypeError, AttributeError, KeyError) as error:
+                # Signed, but not JSON or not an object: not an event Stripe sends.
+                raise InvalidWebhook("not a Stripe event") from error
         else:
             raise InvalidWebhook(str(failure)) from failure
-        data = event.to_dict()
-        state = None
-        if data["type"] in _SESSION_EVENTS:
-            session = data["data"]["object"]
-            state = _state_of(session)
-            if data["type"] == "checkout.session.async_payment_failed":
-                state = CheckoutState(session_id=state.session_id, status="failed", payment_id=state.payment_id,
-                                      failure_message=state.failure_message, reference=state.reference)
-        return WebhookEventData(event_id=data["id"], event_type=data["type"], state=state, payload=data,
-                                account=data.get("account") or "")
+        return _event_data(event.to_dict())
 
     def refund(self, *, payment, amount: int, idempotency_key: str) -> str:
         params = {"payment_intent": payment.provider_payment_id, "amount": amount}

@@ -7,6 +7,7 @@ again from the API with our credentials, and what the API says is what we act on
 
 import json
 import threading
+from decimal import Decimal
 
 import requests
 from django.conf import settings
@@ -16,7 +17,7 @@ from yookassa import Payment as YooPayment
 from yookassa import Refund as YooRefund
 from yookassa.domain.exceptions import ApiError
 
-from billing.money import to_major
+from billing.money import to_major, to_minor
 from billing.providers.base import Checkout, CheckoutState, InvalidWebhook, ProviderError, WebhookEventData
 
 # The SDK keeps its credentials in class attributes; every call configures them (the same values
@@ -60,11 +61,23 @@ def _state_of(payment: dict) -> CheckoutState:
         state = "cancelled" if by_student else "failed"
     else:
         state = "pending"  # pending, waiting_for_capture
+    metadata = payment.get("metadata") or {}
+    amount, currency = _amount_of(payment.get("amount"))
     return CheckoutState(
         session_id=payment["id"], status=state, payment_id=payment["id"] if state == "paid" else "",
         failure_message=(details.get("reason") or "").replace("_", " ") if state == "failed" else "",
-        reference=(payment.get("metadata") or {}).get("payment_id", ""),
+        reference=str(metadata.get("payment_id", "")), schema=str(metadata.get("schema", "")),
+        amount=amount, currency=currency,
     )
+
+
+def _amount_of(amount) -> tuple[int | None, str]:
+    """{"value": "1990.00", "currency": "RUB"} → (199000, "RUB"); (None, "") if it is not that."""
+    try:
+        currency = str(amount["currency"]).upper()
+        return to_minor(Decimal(str(amount["value"])), currency), currency
+    except (KeyError, TypeError, ArithmeticError, ValueError):
+        return None, ""
 
 
 class YooKassaProvider:
