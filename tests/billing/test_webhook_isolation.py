@@ -16,6 +16,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from billing.models import LedgerEntry, Pass, Payment, Product, WebhookEvent
+from devtools.fake_stripe import signature_header
 from shared_apps.tenants.domain_cache import forget_school
 from shared_apps.tenants.models import School
 from tenant_apps.learning.models import Language
@@ -23,7 +24,6 @@ from tenant_apps.learning.services import enrollment_create
 from tests.billing.stripe_fixtures import *  # noqa: F403 (stripe_fake, stripe_api)
 from tests.billing.test_checkout import session_id_of, start_checkout
 from tests.billing.test_yookassa import yookassa_fake  # noqa: F401 (a session fixture)
-from tests.fakes.stripe_server import signature_header
 
 SCHOOL_WEBHOOK = "/billing/webhooks/stripe/"
 PLATFORM_WEBHOOK = "/webhooks/stripe/"
