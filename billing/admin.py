@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from billing.models import (
     FreeLessonGrant,
@@ -13,6 +16,7 @@ from billing.models import (
     Reservation,
     WebhookEvent,
 )
+from billing.services import credit_adjust, free_credits, pass_create_by_hand
 from tenant_apps.accounts.admin_site import school_admin_site
 
 
@@ -56,14 +60,77 @@ class LedgerInline(admin.TabularInline):
         return False
 
 
+class PassAddForm(forms.ModelForm):
+    class Meta:
+        model = Pass
+        fields = ["enrollment", "product", "lessons", "starts_at", "valid_until"]
+
+    def clean_lessons(self):
+        if self.cleaned_data["lessons"] < 1:
+            raise forms.ValidationError(_("A pass has at least one lesson."))
+        return self.cleaned_data["lessons"]
+
+
+class PassChangeForm(forms.ModelForm):
+    """An existing pass: its credits change only through the ledger (a manager's adjustment)."""
+
+    credit_change = forms.IntegerField(
+        label=_("Change the credits by"), required=False,
+        help_text=_("e.g. 2 or -1; the agreed weekly plan is booked into added credits."),
+    )
+    credit_reason = forms.CharField(label=_("Why"), required=False, max_length=255)
+
+    class Meta:
+        model = Pass
+        fields = ["valid_until"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("credit_change") and not (cleaned.get("credit_reason") or "").strip():
+            self.add_error("credit_reason", _("Say why the credits change."))
+        elif cleaned.get("credit_change") and free_credits(self.instance) + cleaned["credit_change"] < 0:
+            self.add_error("credit_change", _("There are no free lessons left on this pass."))
+        return cleaned
+
+
 @admin.register(Pass, site=school_admin_site)
 class PassAdmin(admin.ModelAdmin):
+    """Adding a pass writes its credits to the ledger and books the plan (billing.services.pass_create_by_hand);
+    changing one adjusts credits through `credit_adjust`. Either way the ledger keeps every row."""
+
     list_display = ["enrollment", "product", "lessons", "starts_at", "valid_until"]
     list_filter = ["product"]
     search_fields = ["enrollment__student__email", "enrollment__student__full_name"]
     list_select_related = ["enrollment__student", "enrollment__language", "product"]
     raw_id_fields = ["enrollment", "product", "payment", "carried_from"]
     inlines = [LedgerInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = PassAddForm if obj is None else PassChangeForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["enrollment", "product", "lessons", "starts_at", "valid_until"]
+        return ["enrollment", "product", "payment", "lessons", "starts_at", "valid_until", "carried_from",
+                "credit_change", "credit_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["enrollment", "product", "payment", "lessons", "starts_at", "carried_from"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            created = pass_create_by_hand(
+                enrollment=obj.enrollment, product=obj.product, lessons=obj.lessons, by=request.user,
+                starts_at=obj.starts_at, valid_until=obj.valid_until,
+                reason=gettext("added in the admin by %(who)s") % {"who": request.user.get_full_name()},
+            )
+            obj.pk, obj._state.adding = created.pk, False
+            return
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("credit_change"):
+            credit_adjust(lesson_pass=obj, change=form.cleaned_data["credit_change"], by=request.user,
+                          reason=form.cleaned_data["credit_reason"])
 
 
 @admin.register(LedgerEntry, site=school_admin_site)

@@ -94,6 +94,8 @@ def grant_place(*, grant: FreeLessonGrant, enrollment, by=None, now: datetime | 
     grant.save(update_fields=["lesson_pass", "placed_at"])
     if created:
         hooks.pass_activated(lesson_pass.pk)
+    else:
+        hooks.credits_added(lesson_pass.pk)
     return lesson_pass
 
 

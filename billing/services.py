@@ -218,8 +218,10 @@ def credit_release(*, lesson_id: int, by=None, reason: str = "", now: datetime |
 def credits_grant_free(*, lesson_pass: Pass, lessons: int, by=None, reason: str) -> LedgerEntry:
     if lessons < 1:
         raise ValidationError(_("Grant at least one lesson."), code="too_few")
-    return _ledger_append(lesson_pass=_lock(lesson_pass), change=lessons, kind=Kind.FREE_GRANTED, actor=by,
-                          reason=reason)
+    entry = _ledger_append(lesson_pass=_lock(lesson_pass), change=lessons, kind=Kind.FREE_GRANTED, actor=by,
+                           reason=reason)
+    hooks.credits_added(lesson_pass.pk)
+    return entry
 
 
 @transaction.atomic
@@ -229,8 +231,32 @@ def credit_adjust(*, lesson_pass: Pass, change: int, by, reason: str) -> LedgerE
         raise ValidationError(_("Say why the credits change."), code="reason_required")
     if change == 0:
         raise ValidationError(_("The change cannot be zero."), code="zero")
-    return _ledger_append(lesson_pass=_lock(lesson_pass), change=change, kind=Kind.ADJUSTMENT, actor=by,
-                          reason=reason)
+    entry = _ledger_append(lesson_pass=_lock(lesson_pass), change=change, kind=Kind.ADJUSTMENT, actor=by,
+                           reason=reason)
+    if change > 0:
+        hooks.credits_added(lesson_pass.pk)
+    return entry
+
+
+@transaction.atomic
+def pass_create_by_hand(
+    *, enrollment, product: Product, lessons: int, by, starts_at: datetime | None = None,
+    valid_until: datetime | None = None, reason: str = "",
+) -> Pass:
+    """A pass without a payment (the admin's "add pass"): its credits are in the ledger from the first row,
+    and the agreed plan is booked into it as into a bought one."""
+    if lessons < 1:
+        raise ValidationError(_("A pass has at least one lesson."), code="too_few")
+    starts_at = (starts_at or timezone.now()).astimezone(UTC)
+    valid_until = valid_until or starts_at + timedelta(days=product.validity_days)
+    if valid_until <= starts_at:
+        raise ValidationError(_("A pass must end after it starts."), code="ends_first")
+    lesson_pass = Pass.objects.create(enrollment=enrollment, product=product, payment=None, lessons=lessons,
+                                      starts_at=starts_at, valid_until=valid_until)
+    _ledger_append(lesson_pass=_lock(lesson_pass), change=lessons, kind=Kind.ADJUSTMENT, actor=by,
+                   reason=reason or str(_("added by hand")))
+    hooks.pass_activated(lesson_pass.pk)
+    return lesson_pass
 
 
 @transaction.atomic

@@ -192,6 +192,9 @@ class Lesson(models.Model):
     )
     starts_at = models.DateTimeField(_("starts"), db_index=True)
     ends_at = models.DateTimeField(_("ends"))
+    # The weekly plan's occurrence this lesson was booked for. It stays when the lesson is moved,
+    # cancelled or frozen, so the plan never books that occurrence a second time.
+    plan_starts_at = models.DateTimeField(_("planned for"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.SCHEDULED)
     needs_attention = models.CharField(
         _("needs the teacher's attention"), max_length=255, blank=True,

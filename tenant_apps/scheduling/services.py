@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -91,7 +92,7 @@ def _create_lesson(*, enrollment, lesson_pass, starts_at, minutes, plan=None, by
             Pass.objects.select_for_update().filter(pk=lesson_pass.pk).first()
             lesson = Lesson.objects.create(
                 enrollment=enrollment, teacher=enrollment.teacher, student=enrollment.student,
-                lesson_pass=lesson_pass, plan=plan, starts_at=starts_at,
+                lesson_pass=lesson_pass, plan=plan, starts_at=starts_at, plan_starts_at=starts_at if plan else None,
                 ends_at=starts_at + timedelta(minutes=minutes),
             )
             credit_reserve(lesson_pass=lesson_pass, lesson_id=lesson.pk, lesson_starts_at=starts_at, by=by, now=now)
@@ -121,11 +122,9 @@ def plan_book(*, plan: WeeklyPlan, lesson_pass: Pass, now: datetime | None = Non
         return result
     lesson_pass = Pass.objects.select_for_update().prefetch_related("freezes").get(pk=lesson_pass.pk)
     credits = free_credits(lesson_pass)
-    already = set(
-        Lesson.objects.filter(plan=plan, status__in=["scheduled", "held", "no_show"]).values_list(
-            "starts_at", flat=True
-        )
-    )
+    # Every occurrence the plan ever booked, whatever became of it: a lesson cancelled, moved or frozen
+    # is never booked again at its planned time (its credit stays free for the student to use).
+    already = set(Lesson.objects.filter(plan=plan).values_list(Coalesce("plan_starts_at", "starts_at"), flat=True))
     slots = list(plan.slots.values_list("weekday", "starts"))
     window_start = max(lesson_pass.starts_at, now)
     for starts_at in weekly_occurrences(slots, plan.zone, window_start, lesson_pass.valid_until):
