@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("classroom.stage_urls")),
     path("", include("tenant_apps.materials.urls")),
     path("", include("tenant_apps.vocabulary.urls")),
+    path("", include("tenant_apps.worksheets.urls")),
     path("", include("tenant_apps.areas.urls")),
     path("accounts/", include("tenant_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -9,6 +9,7 @@ const entries = {
   calendar: "static/src/js/calendar.js",
   room: "static/src/js/classroom/room.js",
   stage: "static/src/js/stage/index.js",
+  worksheets: "static/src/js/worksheets/index.js",
 };
 
 await esbuild.build({

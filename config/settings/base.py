@@ -71,6 +71,7 @@ TENANT_APPS = [
     "tenant_apps.scheduling",
     "tenant_apps.materials",
     "tenant_apps.vocabulary",
+    "tenant_apps.worksheets",
     "classroom",
     "classroom.whiteboard",
 ]

@@ -24,6 +24,7 @@ AREAS: dict[str, list[Section]] = {
         Section("schedule", _("Schedule"), ready=True),
         Section("lessons", _("Lessons"), ready=True),
         Section("homework", _("Homework"), about=_("Assignments after each lesson, your rating and the backlog.")),
+        Section("worksheets", _("Worksheets"), ready=True),
         Section("dictionary", _("My dictionary"), ready=True),
         Section("games", _("Vocabulary games"), about=_("Practise your words with flashcards and games.")),
         Section("notes", _("My notes"), about=_("Your own notes, kept with your lessons.")),
@@ -37,7 +38,7 @@ AREAS: dict[str, list[Section]] = {
         Section("lessons", _("Lessons"), ready=True),
         Section("students", _("Students"), ready=True),
         Section("materials", _("Materials"), ready=True),
-        Section("assignments", _("Assignments"), about=_("Interactive self-checking worksheets.")),
+        Section("assignments", _("Assignments"), ready=True),
         Section("links", _("Links"), about=_("Useful links for your lessons.")),
         Section("files", _("Files"), about=_("Images and documents for your lessons.")),
         Section("topics", _("Topics"), about=_("Topics to plan lessons around.")),
@@ -96,6 +97,8 @@ _OWN_PAGES = {
     (Role.TEACHER, "materials"): "materials:teacher",
     (Role.STUDENT, "dictionary"): "vocabulary:student_dictionary",
     (Role.STUDENT, "lesson-plan"): "materials:student_topics",
+    (Role.TEACHER, "assignments"): "worksheets:teacher",
+    (Role.STUDENT, "worksheets"): "worksheets:student",
 }
 
 
