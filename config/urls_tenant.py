@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from tenant_apps.accounts import views as accounts
 from tenant_apps.accounts.admin_site import school_admin_site
 from tenant_apps.website import views as website
 
@@ -21,7 +22,7 @@ urlpatterns = [
     path("accounts/", include("tenant_apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("tenant_apps.notifications.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts.language_set, name="set_language"),
     path("media/<path:path>", website.media, name="media"),
     path("admin/", school_admin_site.urls),
 ]

@@ -6,6 +6,7 @@ import * as esbuild from "esbuild";
 
 const entries = {
   app: "static/src/js/app.js",
+  zone: "static/src/js/zone.js",
   calendar: "static/src/js/calendar.js",
   room: "static/src/js/classroom/room.js",
   stage: "static/src/js/stage/index.js",

@@ -123,6 +123,7 @@ TEMPLATES = [
                 "shared_apps.tenants.context_processors.school",
                 "tenant_apps.areas.context_processors.user_areas",
                 "tenant_apps.notifications.context_processors.bell",
+                "tenant_apps.accounts.context_processors.viewer_zone",
             ],
         },
     }
@@ -241,6 +242,7 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+FORMAT_MODULE_PATH = ["config.formats"]  # English with day-first dates and a 24-hour clock
 USE_TZ = True
 TIME_ZONE = "UTC"
 

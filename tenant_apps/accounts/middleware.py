@@ -6,6 +6,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
+from tenant_apps.accounts.localtime import zone_or_none
+
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
 
@@ -47,34 +49,42 @@ class LanguageMiddleware:
 
 
 class TimezoneMiddleware:
-    """Times show in the viewer's zone: theirs, else the browser's (cookie), else the school's."""
+    """Times show in the viewer's zone: their profile's, else the browser's (cookie), else the school's.
+
+    The browser's zone arrives in the `tz` cookie, URL-encoded ("America%2FNew_York"). The request
+    keeps where the zone came from (`zone_source`) and the device's zone (`device_zone`), so pages can
+    offer to switch when the two differ, and the first page can be re-read in the browser's zone.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        timezone.activate(self.zone_for(request))
+        zone, request.zone_source = self.zone_and_source(request)
+        request.device_zone = zone_or_none(request.COOKIES.get("tz"))
+        timezone.activate(zone)
         try:
             return self.get_response(request)
         finally:
             timezone.deactivate()
 
     @staticmethod
-    def zone_for(request) -> zoneinfo.ZoneInfo:
+    def zone_and_source(request) -> tuple[zoneinfo.ZoneInfo, str]:
         user = getattr(request, "user", None)
         candidates = [
-            user.time_zone if user is not None and user.is_authenticated else "",
-            request.COOKIES.get("tz", ""),
-            getattr(_school(request), "time_zone", ""),
+            ("profile", user.time_zone if user is not None and user.is_authenticated else ""),
+            ("device", request.COOKIES.get("tz", "")),
+            ("school", getattr(_school(request), "time_zone", "")),
         ]
-        for name in candidates:
-            if not name:
-                continue
-            try:
-                return zoneinfo.ZoneInfo(name)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                continue  # a stale or forged cookie: try the next source
-        return zoneinfo.ZoneInfo("UTC")
+        for source, name in candidates:
+            zone = zone_or_none(name)
+            if zone is not None:
+                return zone, source
+        return zoneinfo.ZoneInfo("UTC"), "school"
+
+    @classmethod
+    def zone_for(cls, request) -> zoneinfo.ZoneInfo:
+        return cls.zone_and_source(request)[0]
 
 
 class StaffMfaRequiredMiddleware:

@@ -158,3 +158,20 @@ def invitation_accept(
             url="/manager/staff/",
         )
     return user
+
+
+# The viewer's own language and zone ----------------------------------------------------------
+def user_language_set(*, user: User, language: str) -> User:
+    """The interface language a person chose (header switch, login page): kept on their profile."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
+def user_time_zone_set(*, user: User, time_zone: str) -> User:
+    """A valid IANA zone name (checked by the caller's form) becomes the person's zone for good."""
+    if user.time_zone != time_zone:
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
+    return user

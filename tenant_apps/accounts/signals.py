@@ -1,9 +1,14 @@
 """allauth's events that become notifications (allauth offers signals as its only hook)."""
 
 from allauth.account.signals import email_confirmed, password_changed, password_reset, password_set
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.utils import translation
 
+from tenant_apps.accounts.localtime import zone_or_none
 from tenant_apps.accounts.notification_kinds import PASSWORD_CHANGED, WELCOME
+from tenant_apps.accounts.services import user_language_set, user_time_zone_set
 from tenant_apps.notifications.services import notify
 
 
@@ -19,3 +24,24 @@ def _welcome_the_new_student(sender, request, email_address, **kwargs):
     user = email_address.user
     if user.is_student:
         notify(user, WELCOME, {"name": user.get_short_name()}, url="/student/")
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.language_and_zone_at_login")
+def _keep_the_language_and_zone_just_used(sender, request, user, **kwargs):
+    """The language the login page was read in is the person's choice; an empty zone takes the device's.
+
+    Without this the profile's older language would win on the next page, and the login's own
+    messages would come in a language the person did not just choose.
+    """
+    if request is None:
+        return
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen in {code for code, _name in settings.LANGUAGES}:
+        user_language_set(user=user, language=chosen)
+    elif user.language:
+        # allauth renders "signed in as …" right after this signal: in the person's own language.
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language
+    device = zone_or_none(request.COOKIES.get("tz"))
+    if device is not None and not user.time_zone:
+        user_time_zone_set(user=user, time_zone=device.key)

@@ -6,4 +6,5 @@ app_name = "accounts"
 urlpatterns = [
     path("login-link/<str:token>/", views.login_link, name="login_link"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("time-zone/", views.zone_choose, name="zone_choose"),
 ]

@@ -1,11 +1,17 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from tenant_apps.accounts.forms import InvitationAcceptForm
+from tenant_apps.accounts.localtime import zone_label, zone_or_none
 from tenant_apps.accounts.models import User
 from tenant_apps.accounts.services import (
     InvitationInvalid,
@@ -13,6 +19,8 @@ from tenant_apps.accounts.services import (
     invitation_accept,
     invitation_for_token,
     login_link_redeem,
+    user_language_set,
+    user_time_zone_set,
 )
 
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -64,3 +72,51 @@ def _accept_for_existing_account(request, token, pending, existing):
         messages.success(request, _("Your new roles are active."))
         return redirect("areas:me")
     return render(request, "accounts/invitation_existing.html", {"invitation": pending})
+
+
+@require_POST
+def language_set(request):
+    """The header's language switch: Django's cookie, and for a logged-in person their profile too.
+
+    The profile's language wins over the cookie on every later page (and in emails), so changing
+    only the cookie would be undone on the next page.
+    """
+    response = set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in {code for code, _name in settings.LANGUAGES}:
+        user_language_set(user=request.user, language=language)
+    return response
+
+
+_ZONE_PROMPT_KEPT = "zone_prompt_kept"
+
+
+@require_POST
+@login_required
+def zone_choose(request):
+    """The answer to "Your device is in New York; show times in New York time?"."""
+    zone = zone_or_none(request.POST.get("time_zone"))
+    if zone is None:
+        return HttpResponseBadRequest(_("Unknown time zone."))
+    if request.POST.get("answer") == "switch":
+        user_time_zone_set(user=request.user, time_zone=zone.key)
+        messages.success(request, _("Times are now shown in %(zone)s.") % {"zone": zone_label(zone)})
+    else:
+        request.session[_ZONE_PROMPT_KEPT] = zone.key  # not asked again for this device zone
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("areas:me")
+    return redirect(target)
+
+
+def zone_prompt_wanted(request) -> bool:
+    """A person whose profile zone differs from their device's, who has not said "keep mine" to it."""
+    device = getattr(request, "device_zone", None)
+    user = request.user
+    return (
+        device is not None
+        and user.is_authenticated
+        and bool(user.time_zone)
+        and device.key != user.time_zone
+        and request.session.get(_ZONE_PROMPT_KEPT) != device.key
+    )

@@ -76,6 +76,9 @@ def feed_calendar(user, *, school, host: str, now: datetime | None = None) -> by
         calendar.add("method", "PUBLISH")
         name = _("%(school)s: lessons") % {"school": school.name}
         calendar.add("x-wr-calname", name)
+        # Times are UTC instants, which every calendar app shows in its own zone; this names the
+        # person's zone for apps that display a feed's zone.
+        calendar.add("x-wr-timezone", user.time_zone or school.time_zone)
         calendar.add("name", name)
         calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT1H")

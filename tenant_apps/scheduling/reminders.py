@@ -13,12 +13,12 @@ A lesson's start is part of the key, so a moved lesson is reminded again at its 
 start and status are the version, so one moved or cancelled after it was listed is not reminded.
 """
 
-import zoneinfo
 from datetime import UTC, datetime, timedelta
 
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from tenant_apps.accounts.localtime import when_for
 from tenant_apps.notifications.reminders import DueReminder
 from tenant_apps.scheduling import notification_kinds as kinds
 from tenant_apps.scheduling.models import Lesson
@@ -52,15 +52,13 @@ class _Reader:
 
     def __init__(self):
         school = _school()
-        self.zone, self.language = school.time_zone, school.default_language
+        self.school, self.language = school, school.default_language
 
     def language_of(self, user) -> str:
         return user.language or self.language
 
     def when(self, user, instant: datetime) -> str:
-        with translation.override(self.language_of(user)):
-            local = instant.astimezone(zoneinfo.ZoneInfo(user.time_zone or self.zone))
-            return formats.date_format(local, "DATETIME_FORMAT")
+        return when_for(user, instant, school=self.school)
 
     def text(self, user, lazy) -> str:
         with translation.override(self.language_of(user)):

@@ -13,11 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import LedgerEntry, Pass
 from billing.services import credit_consume, credit_release, credit_reserve, free_credits, pass_extend_validity
+from tenant_apps.accounts.localtime import when_for
 from tenant_apps.notifications.services import notify
 from tenant_apps.scheduling import notification_kinds as kinds
 from tenant_apps.scheduling.models import ExtraHours, Freeze, Lesson, TimeOff, WeeklyPlan, WorkingHours
@@ -38,9 +39,8 @@ def _zone_of(user) -> zoneinfo.ZoneInfo:
 
 
 def _when(user, instant: datetime) -> str:
-    """An instant as the user reads it: their zone, their language."""
-    with translation.override(user.language or _school().default_language):
-        return formats.date_format(timezone.localtime(instant, _zone_of(user)), "DATETIME_FORMAT")
+    """An instant as the user reads it: their zone (named), their language."""
+    return when_for(user, instant, school=_school())
 
 
 # Teachers' hours -----------------------------------------------------------------------------

@@ -12,10 +12,11 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from billing.services import credit_release
+from tenant_apps.accounts.localtime import when_for
 from tenant_apps.accounts.models import User
 from tenant_apps.learning.models import Enrollment, Language, Level
 from tenant_apps.learning.services import enrollment_create, enrollment_update
@@ -66,10 +67,7 @@ class Booked:
 
 
 def _when(user, instant: datetime) -> str:
-    school = current_school()
-    zone = user.zone(default=school.time_zone)
-    with translation.override(user.language or school.default_language):
-        return formats.date_format(timezone.localtime(instant, zone), "DATETIME_FORMAT")
+    return when_for(user, instant, school=current_school())
 
 
 def welcome_token(user: User) -> str:

@@ -141,3 +141,13 @@ def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> l
 
 def has_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+def log_in(page, url: str, email: str, password: str):
+    """Fill the school's login form at `url` and wait for the page it lands on."""
+    page.goto(url)
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state()
+    return page

@@ -5,8 +5,9 @@ from datetime import UTC, timedelta
 
 import pytest
 from django.core import mail
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 
+from tenant_apps.accounts.localtime import when_for
 from tenant_apps.notifications import reminders
 from tenant_apps.notifications.models import Notification, Reminder
 from tenant_apps.notifications.reminders import reminder_send, reminders_send_due
@@ -63,9 +64,9 @@ def test_each_side_reads_the_time_in_their_zone_with_the_other_persons_name(alph
 
     to_student = Notification.objects.get(recipient=alpha.student, kind=kinds.LESSON_SOON)
     to_teacher = Notification.objects.get(recipient=alpha.teacher, kind=kinds.LESSON_SOON)
-    with translation.override("en"):
-        in_new_york = formats.date_format(timezone.localtime(lesson.starts_at, alpha.student.zone()), "DATETIME_FORMAT")
-        in_moscow = formats.date_format(timezone.localtime(lesson.starts_at, alpha.school.zone), "DATETIME_FORMAT")
+    in_new_york = when_for(alpha.student, lesson.starts_at, school=alpha.school)
+    in_moscow = when_for(alpha.teacher, lesson.starts_at, school=alpha.school)
+    assert in_new_york.endswith("(New York time, UTC−05:00)") and in_moscow.endswith("(Moscow time, UTC+03:00)")
     common = {"language": "English", "lead": "24 hours"}
     assert to_student.context == {**common, "when": in_new_york, "other": "Tom Teacher"}
     assert to_teacher.context == {**common, "when": in_moscow, "other": "Sam Student"}
@@ -124,9 +125,7 @@ def test_a_moved_lesson_is_reminded_at_its_new_time(alpha, lesson):
         for user in (alpha.student, alpha.teacher)
     )
     newest = Notification.objects.filter(recipient=alpha.student, kind=kinds.LESSON_SOON).order_by("-pk").first()
-    with translation.override("en"):
-        assert newest.context["when"] == formats.date_format(timezone.localtime(lesson.starts_at, alpha.school.zone),
-                                                             "DATETIME_FORMAT")
+    assert newest.context["when"] == when_for(alpha.student, lesson.starts_at, school=alpha.school)
 
 
 def test_a_lesson_booked_inside_the_24_hours_gets_only_the_1_hour_reminder(alpha, lesson):

@@ -100,7 +100,7 @@ def test_times_show_in_the_viewers_zone(client_for, alpha, enrollment, lesson_pa
     # One instant: 03:00 the next morning in Shanghai, 19:00 in London (GMT in winter).
     assert 'datetime="' + starts.astimezone(_zone("Asia/Shanghai")).isoformat() in student_page
     assert 'datetime="' + starts.astimezone(_zone("Europe/London")).isoformat() in teacher_page
-    assert ", 3 a.m.–4 a.m." in student_page
+    assert ", 03:00–04:00" in student_page
 
 
 def _zone(name):

@@ -23,15 +23,5 @@ document.addEventListener("submit", (event) => {
   button.textContent = button.dataset.busyLabel;
 });
 
-// Remember the browser's time zone so anonymous visitors see times in their zone.
-try {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (zone && !document.cookie.includes("tz=")) {
-    document.cookie = `tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`;
-  }
-} catch (error) {
-  // Old browsers: the school's zone is used instead.
-}
-
 const bell = document.querySelector("[data-bell]");
 if (bell) connectBell(bell);

@@ -70,6 +70,18 @@ function fitHours(calendar, events) {
   if (calendar.getOption("slotMaxTime") !== pad(until)) calendar.setOption("slotMaxTime", pad(until));
 }
 
+function wallClockNow(zone) {
+  // FullCalendar without a zone plugin reads "now" as UTC; the time grid holds the zone's wall clock,
+  // so "now" is given as that wall clock too (the red line sits at the viewer's current time).
+  const parts = {};
+  const format = new Intl.DateTimeFormat("en-GB", {
+    timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
+  for (const part of format.formatToParts(new Date())) parts[part.type] = part.value;
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
 export function mountCalendar(element) {
   const config = JSON.parse(document.getElementById(element.dataset.calendarConfig).textContent);
   const labels = config.labels;
@@ -86,6 +98,7 @@ export function mountCalendar(element) {
     locales: [enGbLocale, ruLocale],
     locale: config.locale === "ru" ? "ru" : "en-gb",
     timeZone: config.timeZone,
+    now: () => wallClockNow(config.timeZone),
     initialView: narrow ? config.narrowView : config.initialView,
     ...(config.initialDate ? { initialDate: config.initialDate } : {}),
     ...toolbar(config, narrow),
