@@ -65,6 +65,13 @@ class School(TenantMixin):
     )
     freeze_days = models.PositiveSmallIntegerField(_("freeze length, days"), default=7)
     freezes_per_pass = models.PositiveSmallIntegerField(_("freezes allowed per pass"), default=1)
+    # After an in-time cancellation the student picks another time from the teacher's free hours. Panda's
+    # rule: the teacher's published hours are their consent, so it is booked at once. A school may prefer
+    # the teacher to accept it first (the time goes to the teacher as a proposal).
+    rebook_needs_teacher = models.BooleanField(
+        _("a new time after a cancellation waits for the teacher's acceptance"), default=False,
+        help_text=_("Off: the student books straight into the teacher's free hours."),
+    )
     homework_backlog_days = models.PositiveSmallIntegerField(_("homework backlog, days"), default=14)
 
     payment_provider = models.CharField(

@@ -37,7 +37,7 @@ class SchoolSettingsForm(forms.ModelForm):
         fields = [
             "name", "time_zone", "default_language", "require_staff_mfa",
             "cancellation_window_hours", "pass_validity_days", "extension_offer_days_before_end",
-            "extension_lessons", "freeze_days", "freezes_per_pass", "homework_backlog_days",
+            "extension_lessons", "freeze_days", "freezes_per_pass", "rebook_needs_teacher", "homework_backlog_days",
             "telegram_bot_token", "telegram_bot_username",
         ]
         widgets = {"telegram_bot_token": forms.PasswordInput(render_value=True, attrs={"autocomplete": "off"})}

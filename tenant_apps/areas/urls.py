@@ -14,6 +14,7 @@ urlpatterns = [
     path("methodologist/", views_methodologist.methodologist_trials, name="methodologist"),
     path("methodologist/hours/", views_methodologist.methodologist_hours, name="methodologist_hours"),
     path("methodologist/trials/<int:pk>/", views_methodologist.trial_detail, name="methodologist_trial"),
+    path("methodologist/trials/<int:pk>/move/", views_methodologist.trial_move, name="methodologist_trial_move"),
     path("methodologist/enrollments/<int:pk>/teacher/", views_methodologist.assign_teacher,
          name="methodologist_assign"),
     path("manager/", views.manager_overview, name="manager"),

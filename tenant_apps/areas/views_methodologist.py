@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from shared_apps.tenants.models import TIME_ZONE_CHOICES
 from tenant_apps.accounts.models import Role
@@ -19,9 +20,9 @@ from tenant_apps.learning.models import Enrollment, EnrollmentChange
 from tenant_apps.scheduling.forms_setup import WeeklyPlanForm, WorkingHoursForm
 from tenant_apps.scheduling.models import WeeklyPlan, WorkingHours
 from tenant_apps.scheduling.setup_services import hours_zone, working_hours_add
-from tenant_apps.scheduling.trials import rank_teachers, teachers_of
+from tenant_apps.scheduling.trials import rank_teachers, teachers_of, trial_lesson_move
 from tenant_apps.website import selectors
-from tenant_apps.website.forms import TeacherFilterForm, TrialResultForm, parse_preferred
+from tenant_apps.website.forms import TeacherFilterForm, TrialMoveForm, TrialResultForm, parse_preferred
 from tenant_apps.website.models import TrialBooking
 from tenant_apps.website.services import can_run_trials, teacher_assign, trial_result_record
 
@@ -67,14 +68,45 @@ def _preferred_display(booking: TrialBooking) -> list[str]:
     return [f"{Weekday(day).label} {at}" for day, at in booking.preferred_times]
 
 
-@trials_staff_required
-def trial_detail(request, pk):
+def _get_booking(pk) -> TrialBooking:
     booking = (
         TrialBooking.objects.select_related("lesson", "student", "methodologist", "language", "enrollment__level")
         .filter(pk=pk).first()
     )
     if booking is None:
         raise Http404
+    return booking
+
+
+def _trial_page(request, booking, *, form, move_form, status=200):
+    now = timezone.now()
+    context = {"booking": booking, "form": form, "move_form": move_form, "preferred": _preferred_display(booking),
+               "started": booking.lesson.starts_at <= now,
+               "movable": booking.lesson.status == "scheduled" and now < booking.lesson.starts_at}
+    return _render(request, _area(request), "trials", "areas/methodologist_trial.html", context, status=status)
+
+
+@trials_staff_required
+@require_POST
+def trial_move(request, pk):
+    """Move a trial not started yet to another time of its methodologist."""
+    booking = _get_booking(pk)
+    move_form = TrialMoveForm(request.POST)
+    if move_form.is_valid():
+        try:
+            trial_lesson_move(lesson=booking.lesson, starts_at=move_form.cleaned_data["starts_at"], by=request.user)
+        except ValidationError as error:
+            move_form.add_error("starts_at", error)
+        else:
+            messages.success(request, _("The trial is moved; the student is told."))
+            return redirect("areas:methodologist_trial", pk=booking.pk)
+    form = TrialResultForm(language=booking.language, initial={"outcome": "held"})
+    return _trial_page(request, booking, form=form, move_form=move_form, status=422)
+
+
+@trials_staff_required
+def trial_detail(request, pk):
+    booking = _get_booking(pk)
     form = TrialResultForm(request.POST or None, language=booking.language,
                            initial={"goal": booking.goal, "notes": booking.notes, "outcome": "held",
                                     "level": booking.enrollment.level_id})
@@ -90,10 +122,8 @@ def trial_detail(request, pk):
             if data["outcome"] == TrialBooking.Outcome.HELD:
                 return redirect("areas:methodologist_assign", pk=booking.enrollment_id)
             return redirect("areas:methodologist")
-    context = {"booking": booking, "form": form, "preferred": _preferred_display(booking),
-               "started": booking.lesson.starts_at <= timezone.now()}
     status = 422 if request.method == "POST" else 200
-    return _render(request, _area(request), "trials", "areas/methodologist_trial.html", context, status=status)
+    return _trial_page(request, booking, form=form, move_form=TrialMoveForm(), status=status)
 
 
 @trials_staff_required

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -131,23 +131,83 @@ TRIAL_OUTCOMES = {"held": Status.HELD, "no_show": Status.NO_SHOW}
 
 
 def trial_lesson_mark(*, lesson: Lesson, outcome: str, by, now: datetime | None = None) -> Lesson:
-    """Held or no-show, once the trial has started. No credit moves: a trial has none.
+    """Held or no-show. No credit moves: a trial has none.
 
+    A trial may be recorded as held before its time (the student came early and it was held at once):
+    it then takes the half hour that has just passed, so its later time is free again (when that half
+    hour is clear; otherwise it keeps its time). A no-show can be recorded once the trial has started.
     Call inside `transaction.atomic`.
     """
     now = now or timezone.now()
     lesson = Lesson.objects.select_for_update().get(pk=lesson.pk, kind=Lesson.Kind.TRIAL)
     if outcome not in TRIAL_OUTCOMES:
         raise ValidationError(_("Unknown outcome."), code="outcome")
-    if now < lesson.starts_at:
-        raise ValidationError(_("A lesson can be marked once it has started."), code="not_started")
+    if now < lesson.starts_at and outcome != "held":
+        raise ValidationError(_("A student can be marked absent once the trial has started."), code="not_started")
     if lesson.status not in (Status.SCHEDULED, *TRIAL_OUTCOMES.values()):
         raise ValidationError(_("This lesson is not scheduled any more."), code="not_scheduled")
+    fields = ["status", "marked_by", "marked_at", "sequence"]
+    if now < lesson.starts_at:
+        length = lesson.ends_at - lesson.starts_at
+        try:
+            with transaction.atomic():
+                Lesson.objects.filter(pk=lesson.pk).update(starts_at=now - length, ends_at=now)
+            lesson.starts_at, lesson.ends_at = now - length, now
+            fields += ["starts_at", "ends_at"]
+        except IntegrityError as error:
+            if "no_overlap" not in str(error):
+                raise
     lesson.status = TRIAL_OUTCOMES[outcome]
     lesson.marked_by = by
     lesson.marked_at = now
     lesson.sequence += 1
-    lesson.save(update_fields=["status", "marked_by", "marked_at", "sequence"])
+    lesson.save(update_fields=fields)
+    return lesson
+
+
+@transaction.atomic
+def trial_lesson_move(*, lesson: Lesson, starts_at: datetime, by, now: datetime | None = None) -> Lesson:
+    """A methodologist (or manager) moves a trial not started yet to another time of its methodologist.
+
+    The same rules as any lesson: inside the methodologist's hours, never over another lesson of either
+    side (the exclusion constraints decide a race). The student and the methodologist are told.
+    """
+    from tenant_apps.notifications.services import notify
+    from tenant_apps.scheduling import notification_kinds as kinds
+    from tenant_apps.scheduling.services import _when, within_hours
+
+    now = now or timezone.now()
+    if not (by.is_methodologist or by.is_manager):
+        raise PermissionDenied
+    lesson = Lesson.objects.select_for_update().select_related("student", "teacher").get(
+        pk=lesson.pk, kind=Lesson.Kind.TRIAL)
+    if lesson.status != Status.SCHEDULED:
+        raise ValidationError(_("This lesson is not scheduled any more."), code="not_scheduled")
+    if now >= lesson.starts_at:
+        raise ValidationError(_("The lesson has started; it cannot be moved."), code="started")
+    if starts_at <= now:
+        raise ValidationError(_("Choose a time that has not passed yet."), code="past")
+    if starts_at == lesson.starts_at:
+        raise ValidationError(_("This is the lesson's current time."), code="same")
+    ends_at = starts_at + (lesson.ends_at - lesson.starts_at)
+    if not within_hours(teacher=lesson.teacher, starts_at=starts_at, ends_at=ends_at):
+        raise ValidationError(_("This time is outside the methodologist's working hours."), code="outside_hours")
+    old_start = lesson.starts_at
+    lesson.starts_at, lesson.ends_at = starts_at, ends_at
+    lesson.sequence += 1
+    try:
+        with transaction.atomic():
+            lesson.save(update_fields=["starts_at", "ends_at", "sequence"])
+    except IntegrityError as error:
+        if "no_overlap" in str(error):
+            raise ValidationError(_("This time is taken: the teacher or the student has another lesson then."),
+                                  code="taken") from error
+        raise
+    for person, url in ((lesson.student, "/student/"), (lesson.teacher, "/methodologist/")):
+        if person.pk != by.pk:
+            notify(person, kinds.LESSON_MOVED, {
+                "old": _when(person, old_start), "new": _when(person, starts_at), "by": by.get_full_name(),
+            }, url=url)
     return lesson
 
 

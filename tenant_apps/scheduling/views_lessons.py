@@ -30,7 +30,7 @@ from tenant_apps.scheduling.permissions import (
     is_lessons_teacher,
     is_participant,
 )
-from tenant_apps.scheduling.reschedule import can_move, can_propose, open_proposals
+from tenant_apps.scheduling.reschedule import can_move, can_propose, open_proposals, proposal_create
 from tenant_apps.scheduling.services import (
     BY_TEACHER,
     IN_TIME,
@@ -84,14 +84,20 @@ def lesson_rebook(request, pk):
     lesson = get_lesson_to_rebook(request.user, pk)
     now = timezone.now()
     form = BookForm(request.POST or None)
+    # The school's rule (School.rebook_needs_teacher): booked at once, or proposed for the teacher to accept.
+    needs_teacher = request.tenant.rebook_needs_teacher
     if request.method == "POST" and form.is_valid():
+        starts_at = form.cleaned_data["starts_at"]
         try:
-            booked = lesson_book(enrollment=lesson.enrollment, starts_at=form.cleaned_data["starts_at"],
-                                 by=request.user, now=now)
+            if needs_teacher:
+                proposal_create(lesson=lesson, starts_at=starts_at, by=request.user, now=now)
+            else:
+                lesson_book(enrollment=lesson.enrollment, starts_at=starts_at, by=request.user, now=now)
         except ValidationError as error:  # SlotTaken among them: somebody was quicker
             form.add_error(None, error)
         else:
-            messages.success(request, _("Booked: %(when)s.") % {"when": local_text(booked.starts_at)})
+            done = _("Sent to your teacher: %(when)s.") if needs_teacher else _("Booked: %(when)s.")
+            messages.success(request, done % {"when": local_text(starts_at)})
             return redirect("lessons:student")
     lesson_pass = lesson.lesson_pass
     free = free_credits(lesson_pass) if lesson_pass is not None and not lesson_pass.is_expired(now) else 0
@@ -100,7 +106,8 @@ def lesson_rebook(request, pk):
         slots = selectors.free_slots(enrollment=lesson.enrollment, lesson_pass=lesson_pass,
                                      minutes=lesson_pass.product.lesson_minutes, now=now)
     days = slot_days(slots)
-    context = {"lesson": lesson, "form": form, "free": free, "days": days, "slot_days": selectors.SLOT_DAYS}
+    context = {"lesson": lesson, "form": form, "free": free, "days": days, "slot_days": selectors.SLOT_DAYS,
+               "needs_teacher": needs_teacher}
     status = 422 if request.method == "POST" else 200
     return render(request, "scheduling/lessons_rebook.html", context, status=status)
 

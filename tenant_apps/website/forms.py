@@ -101,6 +101,16 @@ class TrialResultForm(forms.Form):
         return cleaned
 
 
+class TrialMoveForm(forms.Form):
+    """A new time for a trial, in the viewer's time zone (the service checks the methodologist's hours)."""
+
+    starts_at = forms.DateTimeField(
+        label=_("New time"), input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": _("Choose a time."), "invalid": _("Enter a date and a time.")},
+    )
+
+
 class TeacherFilterForm(forms.Form):
     """The filters above the ranked teacher list (GET)."""
 

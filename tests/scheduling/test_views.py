@@ -247,6 +247,53 @@ def test_the_student_books_another_time_and_it_takes_a_credit(client_for, alpha,
     assert free_credits(lesson_pass) == 7
 
 
+def test_by_default_another_time_is_booked_at_once_with_no_acceptance_step(
+    client_for, alpha, enrollment, lesson_pass, frozen, cancelled_in_time
+):
+    """Panda's rule (School.rebook_needs_teacher off): the teacher's published free hours are their consent."""
+    from tenant_apps.scheduling.models import RescheduleProposal
+
+    slot = _next_moscow(frozen, days=3, hour=10)
+    page = client_for(alpha, alpha.student).get(f"/lessons/{cancelled_in_time.pk}/rebook/")
+    assert "Book this time" in text(page)
+
+    client_for(alpha, alpha.student).post(f"/lessons/{cancelled_in_time.pk}/rebook/", {"starts_at": slot.isoformat()})
+
+    assert Lesson.objects.get(enrollment=enrollment, starts_at=slot).status == "scheduled"
+    assert not RescheduleProposal.objects.exists()
+
+
+def test_a_school_that_wants_acceptance_sends_the_new_time_to_the_teacher(
+    client_for, alpha, enrollment, lesson_pass, frozen, cancelled_in_time
+):
+    from django.core.cache import cache
+
+    from shared_apps.tenants.models import School
+    from tenant_apps.notifications.models import Notification
+    from tenant_apps.scheduling.models import RescheduleProposal
+    from tenant_apps.scheduling.reschedule import proposal_accept
+
+    School.objects.filter(pk=alpha.school.pk).update(rebook_needs_teacher=True)
+    cache.clear()  # the school is cached by host
+    slot = _next_moscow(frozen, days=3, hour=10)
+    page = client_for(alpha, alpha.student).get(f"/lessons/{cancelled_in_time.pk}/rebook/")
+    assert "your teacher confirms it" in text(page) and "Send this time to my teacher" in text(page)
+
+    response = client_for(alpha, alpha.student).post(f"/lessons/{cancelled_in_time.pk}/rebook/",
+                                                     {"starts_at": slot.isoformat()})
+
+    assert response.status_code == 302 and response["Location"] == "/student/lessons/"
+    assert not Lesson.objects.filter(enrollment=enrollment, starts_at=slot).exists()
+    assert free_credits(lesson_pass) == 8  # nothing is spent until the teacher accepts
+    (proposal,) = RescheduleProposal.objects.filter(lesson=cancelled_in_time, status="pending")
+    assert Notification.objects.filter(recipient=alpha.teacher, kind="scheduling.reschedule_proposed").exists()
+
+    proposal_accept(proposal=proposal, by=alpha.teacher, now=frozen)
+
+    assert Lesson.objects.get(enrollment=enrollment, starts_at=slot).status == "scheduled"
+    assert free_credits(lesson_pass) == 7
+
+
 def test_a_slot_taken_meanwhile_gets_a_clear_message(client_for, alpha, enrollment, lesson_pass, frozen,
                                                      cancelled_in_time, package):
     slot = _next_moscow(frozen, days=3, hour=10)
