@@ -22,6 +22,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "correct-horse-battery"
 
 
+def pytest_configure(config):
+    from tests.security import media_roots
+
+    media_roots.start_recording()
+
+
+def pytest_collection_modifyitems(items):
+    """Tests marked `after_all` run last: they check what the whole suite left behind (e.g. files)."""
+    items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
+
+
 @dataclass
 class SchoolCast:
     school: object

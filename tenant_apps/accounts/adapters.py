@@ -1,7 +1,11 @@
 """allauth, fitted to schools: students sign themselves up; the platform site has no signup."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import ngettext
+
+from tenant_apps.accounts import throttle
 
 
 def _is_school(request) -> bool:
@@ -22,6 +26,26 @@ class SchoolAccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def pre_authenticate(self, request, **credentials):
+        """Say how long to wait, rather than "wrong password", while the throttle holds (throttle.py)."""
+        super().pre_authenticate(request, **credentials)
+        seconds = throttle.seconds_to_wait(throttle.Attempt.of(request, credentials))
+        if seconds > 0:
+            raise ValidationError(
+                ngettext(
+                    "Too many failed login attempts. Try again in %(seconds)d second.",
+                    "Too many failed login attempts. Try again in %(seconds)d seconds.",
+                    seconds,
+                ) % {"seconds": seconds},
+                code="too_many_login_attempts",
+            )
+
+    def post_login(self, request, user, **kwargs):
+        """Remember this browser as a known device of the account: it is never throttled by others' failures."""
+        response = super().post_login(request, user, **kwargs)
+        throttle.remember_device(request, response, user.email)
+        return response
 
     def get_login_redirect_url(self, request):
         return reverse("areas:me")

@@ -1,11 +1,12 @@
-"""allauth's events that become notifications (allauth offers signals as its only hook)."""
+"""allauth's and Django's auth events: notifications, the language and zone at login, login throttling."""
 
 from allauth.account.signals import email_confirmed, password_changed, password_reset, password_set
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.utils import translation
 
+from tenant_apps.accounts import throttle
 from tenant_apps.accounts.localtime import zone_or_none
 from tenant_apps.accounts.notification_kinds import PASSWORD_CHANGED, WELCOME
 from tenant_apps.accounts.services import user_language_set, user_time_zone_set
@@ -45,3 +46,9 @@ def _keep_the_language_and_zone_just_used(sender, request, user, **kwargs):
     device = zone_or_none(request.COOKIES.get("tz"))
     if device is not None and not user.time_zone:
         user_time_zone_set(user=user, time_zone=device.key)
+
+
+# Login throttling counts failures and forgives a known device (throttle.py); Django's auth signals are
+# the one place every login form (allauth's, the admin's) reports to.
+user_login_failed.connect(throttle.failure_signalled, dispatch_uid="accounts.login_failed")
+user_logged_in.connect(throttle.success_signalled, dispatch_uid="accounts.logged_in")

@@ -21,6 +21,7 @@ from tenant_apps.scheduling.trials import TRIAL_DAYS, TRIAL_MINUTES, methodologi
 from tenant_apps.website import services
 from tenant_apps.website.cache import cached_fragment
 from tenant_apps.website.forms import PREFERRED_HOURS, TrialBookingForm, preferred_value
+from tenant_apps.website.media_access import can_open_media
 from tenant_apps.website.models import TrialBooking
 from tenant_apps.website.selectors import group_slots_by_day, home_context, site_profile
 
@@ -150,7 +151,12 @@ def trial_welcome(request, token):
 
 
 def media(request, path):
-    """An uploaded file of this school: storage is per schema, so another school's file is absent."""
+    """An uploaded file of this school, if the asker may see it (`media_access`); 404 otherwise.
+
+    Storage is per schema, so another school's file is absent whoever asks.
+    """
+    if not can_open_media(request.user, path):
+        raise Http404
     try:
         if not default_storage.exists(path):
             raise Http404

@@ -134,7 +134,6 @@ NOT_YET_COVERED: dict[str, set[str]] = {
     "stage:word_new": {"allowed", "wrong_role"},
     "vocabulary:student_dictionary": {"allowed", "wrong_role"},
     "whiteboard:history": {"allowed", "wrong_role"},
-    "whiteboard:image": {"allowed", "wrong_role"},
     "whiteboard:live": {"allowed", "wrong_role"},
     "whiteboard:state": {"allowed", "wrong_role"},
     "whiteboard:upload": {"allowed", "wrong_role"},

@@ -51,6 +51,9 @@ def test_a_session_cookie_of_school_a_is_anonymous_on_school_b(client_for, cast)
 def test_an_uploaded_file_of_school_a_is_not_served_on_school_b_host(client_for, cast):
     with schema_context(cast.a.school.schema_name):
         name = default_storage.save("avatars/secret.txt", ContentFile(b"alpha's secret"))
+        teacher = cast.a.teacher  # a teacher's photo: public on the school's own site
+        teacher.photo.name = name
+        teacher.save(update_fields=["photo"])
     try:
         on_a = client_for(cast.a).get(f"/media/{name}")
         on_b = client_for(cast.b).get(f"/media/{name}")
