@@ -15,6 +15,9 @@ from tenant_apps.worksheets.services import attempt_start, attempt_submit
 TEACHER_PAGES = ["/teacher/assignments/{pk}/", "/teacher/assignments/{pk}/items/new/?type=gaps",
                  "/teacher/assignments/{pk}/preview/", "/teacher/assignments/{pk}/attempts/",
                  "/teacher/assignments/{pk}/export.gift", "/teacher/assignments/{pk}/items/{item}/"]
+# The same pages by URL name, for the access-test registry (tests/security/test_access_coverage.py).
+TEACHER_PAGE_NAMES = ["worksheets:builder", "worksheets:item_new", "worksheets:preview", "worksheets:attempts",
+                      "worksheets:gift_export", "worksheets:item_edit"]
 
 
 def form_fields(item, answer) -> dict:
@@ -51,6 +54,7 @@ def test_the_teacher_sees_assignments_in_the_menu_and_their_worksheets(client_fo
     assert "Verb to be" in page and "coming soon" not in page.lower().split("assignments")[1][:200]
 
 
+@pytest.mark.access(*TEACHER_PAGE_NAMES, who="allowed")
 @pytest.mark.parametrize("path", TEACHER_PAGES)
 def test_every_builder_page_opens_for_its_author(client_for, alpha, worksheet, path):
     item = worksheet.items[1]["id"]
@@ -59,6 +63,7 @@ def test_every_builder_page_opens_for_its_author(client_for, alpha, worksheet, p
     assert response.status_code == 200
 
 
+@pytest.mark.access(*TEACHER_PAGE_NAMES, who="wrong_role")
 @pytest.mark.parametrize("path", TEACHER_PAGES)
 def test_another_teacher_may_not_change_it_and_a_student_may_not_open_it(client_for, alpha, worksheet, path):
     item = worksheet.items[1]["id"]
