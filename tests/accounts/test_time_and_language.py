@@ -101,6 +101,7 @@ def _moscow_student(cast):
     return cast.a.student
 
 
+@pytest.mark.access("accounts:zone_choose", who="allowed")
 def test_a_student_abroad_is_asked_and_may_switch_to_the_devices_zone(client_for, cast):
     student = _moscow_student(cast)
     client = client_for(cast.a, student)
@@ -129,6 +130,7 @@ def test_keeping_ones_zone_stops_the_question_and_changes_nothing(client_for, ca
         assert User.objects.get(pk=student.pk).time_zone == "Europe/Moscow"
 
 
+@pytest.mark.access("accounts:zone_choose", who="wrong_role")
 def test_an_unknown_zone_is_refused_and_nobody_else_can_answer(client_for, cast):
     student = cast.a.student
     response = client_for(cast.a, student).post("/accounts/time-zone/", {"time_zone": "Mars/Olympus",
