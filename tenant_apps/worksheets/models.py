@@ -26,6 +26,9 @@ class Worksheet(models.Model):
                                    related_name="+", verbose_name=_("background"))
     # Boxes Panda found in the PDF's text layer, not yet accepted: [{"page", "x", "y", "w", "h", "label"}].
     suggestions = models.JSONField(_("suggested boxes"), default=list, blank=True)
+    # Its card in the school's library (materials.Material of kind "worksheet"): search, topics, courses.
+    material = models.OneToOneField("materials.Material", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="worksheet", verbose_name=_("library material"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -38,6 +38,15 @@ def box_from_query(worksheet: Worksheet, query) -> dict:
     return {"box": box}
 
 
+def worksheet_stage_payload(material) -> dict:
+    """What the library's stage payload adds for a worksheet material: the worksheet and where to do it."""
+    worksheet = Worksheet.objects.filter(material=material).only("pk", "items").first()
+    if worksheet is None:
+        return {}
+    return {"worksheet": worksheet.pk, "questions": worksheet.question_count,
+            "run_url": reverse("worksheets:run", args=[worksheet.pk])}
+
+
 def shared_with_student(student):
     return (Share.objects.filter(student=student).select_related("worksheet", "worksheet__owner")
             .order_by("-created_at"))

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenant_apps.materials import library
+from tenant_apps.materials.models import Material
 from tenant_apps.materials.sanitize import clean_text
 from tenant_apps.worksheets import engine
 from tenant_apps.worksheets.engine.gift import ImportResult, gift_export, gift_import
@@ -44,16 +46,23 @@ def clean_item(item: dict) -> dict:
     return item
 
 
+@transaction.atomic
 def worksheet_create(*, owner, title: str, instructions: str = "", items: list | None = None) -> Worksheet:
+    """A new worksheet, with its card on the author's shelf of the library (a material of kind "worksheet")."""
     items = [clean_item(item) for item in (items or [])]
+    material = library.material_create(owner=owner, kind=Material.Kind.WORKSHEET, title=title)
     return Worksheet.objects.create(owner=owner, title=title, instructions=clean_text(instructions) if instructions
-                                    else "", items=items)
+                                    else "", items=items, material=material)
 
 
+@transaction.atomic
 def worksheet_update(*, worksheet: Worksheet, title: str, instructions: str) -> Worksheet:
     worksheet.title = title
     worksheet.instructions = clean_text(instructions) if instructions.strip() else ""
     worksheet.save(update_fields=["title", "instructions", "updated_at"])
+    if worksheet.material_id:
+        library.material_update(material=worksheet.material, title=title,
+                                description=worksheet.material.description)
     return worksheet
 
 

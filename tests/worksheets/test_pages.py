@@ -292,3 +292,17 @@ def test_an_attempt_in_another_school_with_the_same_number_is_not_reachable(clie
 
     response = client_for(cast.b, cast.b.student).post(f"/student/worksheets/attempts/{attempt.pk}/save/", {})
     assert response.status_code == 404
+
+
+def test_a_worksheet_has_its_card_in_the_library_and_the_title_follows(client_for, alpha, worksheet):
+    from tenant_apps.materials.hooks import handler_for
+    from tenant_apps.materials.models import Material
+
+    material = Material.objects.get(worksheet=worksheet)
+    assert (material.kind, material.title, material.owner) == ("worksheet", "Verb to be", alpha.teacher)
+
+    client_for(alpha, alpha.teacher).post(f"/teacher/assignments/{worksheet.pk}/", {"title": "To be, revised"})
+    material.refresh_from_db()
+    assert material.title == "To be, revised"
+    payload = handler_for("worksheet").payload(material)
+    assert payload["worksheet"] == worksheet.pk and payload["run_url"] == f"/student/worksheets/{worksheet.pk}/"

@@ -19,6 +19,7 @@ from tenant_apps.learning.demo import seed_learning
 from tenant_apps.materials.demo import seed_materials
 from tenant_apps.scheduling.demo import seed_scale, seed_scheduling
 from tenant_apps.website.demo import seed_website
+from tenant_apps.worksheets.demo import seed_worksheets
 
 DEMO_PASSWORD = "panda-demo-2026"
 DEMO_SUBDOMAIN = "panda"
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             seed_scheduling()
             seed_materials()
             seed_website()
+            seed_worksheets()
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Logins (password for all: {DEMO_PASSWORD}):"))
         self.stdout.write(f"  platform operator  {OPERATOR_EMAIL}  at http://localhost:8000/admin/")
         for email, _name, roles, _language in DEMO_CAST:
