@@ -1,4 +1,4 @@
-"""The demo's worksheets: every type, a PDF with suggested boxes, GIFT, pinyin, attempts; seeding twice changes nothing."""
+"""The demo's worksheets: every type, a PDF with suggested boxes, GIFT, pinyin, attempts; seeding twice is a no-op."""
 
 from tenant_apps.worksheets.models import Attempt, Share, Worksheet
 
