@@ -1,10 +1,11 @@
 """The lesson's stage socket, /ws/lessons/<id>/stage/: what the teacher shows, and the student's view follows.
 
 Only the lesson's two people connect, while the room is open. The teacher shows an item of one of the
-lesson's plans (a PDF at a page), clears the stage, and plays, pauses or seeks the audio or video on it;
-the student's socket only listens. The stage is kept in the database (`materials.Stage`), so a reloaded
-page or a late joiner is sent the current item at connect, with the media position moved on by the time
-it has been playing. Words added to the dictionary from the room are announced here too.
+lesson's plans or any material of the library found mid-lesson (a PDF at a page), clears the stage, and
+plays, pauses or seeks the audio or video on it; the student's socket only listens. The stage is kept in
+the database (`materials.Stage`), so a reloaded page or a late joiner is sent the current item at connect,
+with the media position moved on by the time it has been playing. What is shown becomes the student's to
+open again (materials.StudentMaterial). Words added to the dictionary from the room are announced here too.
 
 Every browser message is checked first: at most MAX_MESSAGE_BYTES, at most MAX_PER_SECOND a second, a
 JSON object with a known action and well-formed fields, from the teacher. A bad message gets an error
@@ -58,24 +59,33 @@ def _state(lesson_id):
     return stage_state(lesson_id)
 
 
-def _show(lesson_id, item_id, page):
-    """Put the item on the stage; None (nothing changes) if it is not in one of this lesson's plans."""
-    from tenant_apps.materials.models import PlanItem
+def _show(user, lesson_id, item_id, material_id, page):
+    """Put a material on the stage: a plan item of this lesson's plans (`item`), or any material of the
+    library the teacher may see (`material`, found mid-lesson). None (nothing changes) for anything else."""
+    from tenant_apps.materials.models import Material, PlanItem
+    from tenant_apps.materials.permissions import materials_visible_to
     from tenant_apps.materials.selectors import stage_payload
     from tenant_apps.materials.services import stage_show
 
-    item = PlanItem.objects.select_related("plan").filter(pk=item_id, plan__lesson_id=lesson_id).first()
-    if item is None:
+    if item_id is not None:
+        item = PlanItem.objects.select_related("material").filter(pk=item_id, plan__lesson_id=lesson_id).first()
+        material = item.material if item else None
+    else:
+        material = (
+            materials_visible_to(user).filter(pk=material_id).first()
+            or Material.objects.filter(pk=material_id, plan_items__plan__lesson_id=lesson_id).first()
+        )
+    if material is None:
         return None, "unknown_item"
-    if page < 1 or page > max(1, item.page_count):
+    if page < 1 or page > max(1, material.page_count):
         return None, "unknown_page"
-    return stage_payload(stage_show(lesson_id=lesson_id, item=item, page=page)), None
+    return stage_payload(stage_show(lesson_id=lesson_id, material=material, page=page)), None
 
 
 def _clear(lesson_id):
     from tenant_apps.materials.services import stage_show
 
-    stage_show(lesson_id=lesson_id, item=None)
+    stage_show(lesson_id=lesson_id, material=None)
 
 
 def _media(lesson_id, playing, position):
@@ -139,10 +149,12 @@ class StageConsumer(AsyncJsonWebsocketConsumer):
         return await handler(self, content)
 
     async def _show(self, content):
-        item_id, page = _as_int(content.get("item")), _as_int(content.get("page", 1))
-        if item_id is None or page is None:
+        item_id, material_id = _as_int(content.get("item")), _as_int(content.get("material"))
+        page = _as_int(content.get("page", 1))
+        if (item_id is None and material_id is None) or page is None:
             return await self._error("invalid_message", _("“item” and “page” must be whole numbers."))
-        state, problem = await in_school_schema(self.scope)(_show)(self.lesson_id, item_id, page)
+        state, problem = await in_school_schema(self.scope)(_show)(
+            self.scope["user"], self.lesson_id, item_id, material_id, page)
         if problem == "unknown_item":
             return await self._error(problem, _("This item is not in this lesson's plans."))
         if problem:

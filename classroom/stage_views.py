@@ -17,7 +17,7 @@ from classroom.stage import stage_announce
 from tenant_apps.materials.forms import ItemForm
 from tenant_apps.materials.models import LessonPlan
 from tenant_apps.materials.permissions import can_view_plan
-from tenant_apps.materials.selectors import item_payload
+from tenant_apps.materials.selectors import material_payload
 from tenant_apps.materials.services import plan_copy, plan_create
 from tenant_apps.materials.views import add_item_from_form
 from tenant_apps.vocabulary.forms import WordForm
@@ -51,7 +51,7 @@ def room_item_new(request, lesson_id):
     if item is None:
         return _errors(form)
     html = render_to_string("materials/_room_item.html", {"item": item, "plan": plan}, request=request)
-    return JsonResponse({"item": item_payload(item), "html": html, "plan": plan.pk}, status=201)
+    return JsonResponse({"item": material_payload(item.material), "html": html, "plan": plan.pk}, status=201)
 
 
 @login_required

@@ -6,8 +6,8 @@ from tenant_apps.materials.models import Course, LessonPlan, LibrarySettings, Ma
 
 class PlanItemInline(admin.TabularInline):
     model = PlanItem
-    fields = ["position", "kind", "title", "url", "file", "content_type", "size"]
-    readonly_fields = ["file", "content_type", "size"]
+    fields = ["position", "material"]
+    raw_id_fields = ["material"]
     extra = 0
 
 
@@ -23,20 +23,18 @@ class LessonPlanAdmin(admin.ModelAdmin):
 
 @admin.register(Stage, site=school_admin_site)
 class StageAdmin(admin.ModelAdmin):
-    list_display = ["lesson", "item", "page", "playing", "updated_at"]
-    search_fields = ["lesson__student__email", "lesson__teacher__email", "item__title"]
-    raw_id_fields = ["lesson", "item"]
-    list_select_related = ["lesson__student", "lesson__teacher", "item"]
+    list_display = ["lesson", "material", "page", "playing", "updated_at"]
+    search_fields = ["lesson__student__email", "lesson__teacher__email", "material__title"]
+    raw_id_fields = ["lesson", "material"]
+    list_select_related = ["lesson__student", "lesson__teacher", "material"]
 
 
 @admin.register(PlanItem, site=school_admin_site)
 class PlanItemAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "plan", "position", "size", "created_at"]
-    list_filter = ["kind"]
-    search_fields = ["title", "plan__title", "url"]
-    raw_id_fields = ["plan", "created_by"]
-    readonly_fields = ["file", "content_type", "size", "width", "height", "pages"]
-    list_select_related = ["plan"]
+    list_display = ["material", "plan", "position", "created_at"]
+    search_fields = ["material__title", "plan__title"]
+    raw_id_fields = ["plan", "material", "created_by"]
+    list_select_related = ["plan", "material"]
 
 
 @admin.register(Course, site=school_admin_site)

@@ -205,7 +205,7 @@ def _content(*, kind, text, url, upload, words, owner_id) -> dict:
         return {"words": rows}
     if kind in files.LIBRARY_FILE_KINDS:
         if upload is None:
-            if kind in (Kind.AUDIO, Kind.VIDEO) and url:  # a direct link to a media file plays on the stage
+            if kind in (Kind.IMAGE, Kind.AUDIO, Kind.VIDEO) and url:  # a direct link: shown or played as it is
                 return {"url": clean_url(url)}
             raise ValidationError(_("Upload a file."), code="no_file")
         return _stored_file(kind=kind, upload=upload, owner_id=owner_id)

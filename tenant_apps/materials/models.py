@@ -262,31 +262,15 @@ class LessonPlan(models.Model):
 
 
 class PlanItem(models.Model):
-    class Kind(models.TextChoices):
-        TEXT = "text", _("text")
-        IMAGE = "image", _("image")
-        PDF = "pdf", _("PDF")
-        AUDIO = "audio", _("audio")
-        VIDEO = "video", _("video")
-        LINK = "link", _("link")
+    """One place in a plan: a library material, by reference (editing the material changes every plan
+    that uses it; a lesson that is over keeps what was shown in StudentMaterial.snapshot)."""
+
+    Kind = Material.Kind
 
     plan = models.ForeignKey(LessonPlan, on_delete=models.CASCADE, related_name="items", verbose_name=_("plan"))
-    # The library's material this item shows (by reference: editing the material changes the plan).
-    material = models.ForeignKey(Material, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_items",
-                                 verbose_name=_("material"))
     position = models.PositiveIntegerField(_("position"))
-    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    # Sanitised HTML (materials.sanitize) for a text item.
-    text = models.TextField(_("text"), blank=True)
-    url = models.URLField(_("link"), max_length=1000, blank=True)
-    file = models.FileField(_("file"), storage=private_storage, max_length=300, blank=True)
-    content_type = models.CharField(_("file type"), max_length=100, blank=True)
-    size = models.PositiveBigIntegerField(_("file size"), default=0)
-    width = models.PositiveIntegerField(_("width"), default=0)
-    height = models.PositiveIntegerField(_("height"), default=0)
-    # A PDF's pages, rendered on upload: [{"name": storage name, "width": px, "height": px}, ...].
-    pages = models.JSONField(_("pages"), default=list, blank=True)
+    material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="plan_items",
+                                 verbose_name=_("material"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("added by"),
     )
@@ -300,22 +284,26 @@ class PlanItem(models.Model):
             # Deferred, so moving an item up swaps two positions inside one transaction.
             models.UniqueConstraint(fields=["plan", "position"], name="materials_item_position_once",
                                     deferrable=Deferrable.DEFERRED),
-            models.CheckConstraint(
-                condition=Q(kind="text") | ~Q(file="") | ~Q(url=""),
-                name="materials_item_has_content",
-            ),
         ]
 
     def __str__(self):
-        return self.title
+        return self.material.title
+
+    # The material's face, so a plan's templates read `item.title` (select_related("material") first).
+    @property
+    def kind(self) -> str:
+        return self.material.kind
 
     @property
-    def is_media(self) -> bool:
-        return self.kind in (self.Kind.AUDIO, self.Kind.VIDEO)
+    def title(self) -> str:
+        return self.material.title
 
     @property
-    def page_count(self) -> int:
-        return len(self.pages)
+    def pages(self) -> list:
+        return self.material.pages
+
+    def get_kind_display(self) -> str:
+        return self.material.get_kind_display()
 
 
 class Stage(models.Model):
@@ -323,8 +311,8 @@ class Stage(models.Model):
 
     lesson = models.OneToOneField("scheduling.Lesson", on_delete=models.CASCADE, related_name="stage",
                                   verbose_name=_("lesson"))
-    item = models.ForeignKey(PlanItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                             verbose_name=_("item"))
+    material = models.ForeignKey(Material, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name=_("material"))
     page = models.PositiveIntegerField(_("page"), default=1)
     # Audio and video: playing or paused, at `position` seconds as of `media_at`.
     playing = models.BooleanField(_("playing"), default=False)
@@ -337,4 +325,4 @@ class Stage(models.Model):
         verbose_name_plural = _("stages")
 
     def __str__(self):
-        return f"{self.lesson_id}: {self.item_id or '-'}"
+        return f"{self.lesson_id}: {self.material_id or '-'}"

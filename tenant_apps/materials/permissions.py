@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from tenant_apps.materials.models import LessonPlan, PlanItem
+from tenant_apps.materials.models import Course, LessonPlan, Material, PlanItem, StudentMaterial
 
 
 def is_overseer(user) -> bool:
@@ -56,9 +56,75 @@ def get_plan_to_view(user, pk: int) -> LessonPlan:
     return plan
 
 
-def get_item_for_user(user, pk: int) -> PlanItem:
-    """A plan item whose plan the user may see; 404 for everybody else (files included)."""
-    item = PlanItem.objects.select_related("plan__lesson").filter(pk=pk).first()
-    if item is None or not can_view_plan(user, item.plan):
+# The library ------------------------------------------------------------------------------------------
+# Seeing a material: its author; the school's teachers and staff once it is in the school's library; the
+# teacher of a lesson whose plan uses it; a student once it has been shown or assigned to them (and only
+# then, files included). Changing: its author, and for the school's library the staff who curate it
+# (methodologists, managers). Everyone else: "not found".
+def is_library_user(user) -> bool:
+    return user.is_authenticated and user.is_active and (user.is_teacher or is_overseer(user))
+
+
+def can_view_material(user, material: Material) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if material.owner_id == user.pk:
+        return True
+    if material.shared and is_library_user(user):
+        return True
+    if user.is_teacher and PlanItem.objects.filter(material=material, plan__lesson__teacher=user).exists():
+        return True
+    if is_overseer(user) and PlanItem.objects.filter(material=material).exists():  # they oversee the lessons
+        return True
+    return StudentMaterial.objects.filter(student=user, material=material).exists()
+
+
+def can_change_material(user, material: Material) -> bool:
+    return material.owner_id == user.pk or (material.shared and is_overseer(user))
+
+
+def materials_visible_to(user):
+    """The library as this user browses it: the school's shared materials and their own shelf."""
+    if not is_library_user(user):
+        return Material.objects.none()
+    return Material.objects.filter(Q(shared=True) | Q(owner=user))
+
+
+def courses_visible_to(user):
+    if not is_library_user(user):
+        return Course.objects.none()
+    return Course.objects.filter(Q(shared=True) | Q(owner=user))
+
+
+def get_material_for_user(user, pk: int) -> Material:
+    """A material the user may see; 404 for everybody else (its files included)."""
+    material = Material.objects.filter(pk=pk).first()
+    if material is None or not can_view_material(user, material):
         raise Http404
-    return item
+    return material
+
+
+def get_material_to_change(user, pk: int) -> Material:
+    material = get_material_for_user(user, pk)
+    if not can_change_material(user, material):
+        raise PermissionDenied
+    return material
+
+
+def get_course_for_user(user, pk: int) -> Course:
+    course = courses_visible_to(user).select_related("language", "level_from", "level_to", "owner").filter(
+        pk=pk).first()
+    if course is None:
+        raise Http404
+    return course
+
+
+def can_change_course(user, course: Course) -> bool:
+    return course.owner_id == user.pk or (course.shared and is_overseer(user))
+
+
+def get_course_to_change(user, pk: int) -> Course:
+    course = get_course_for_user(user, pk)
+    if not can_change_course(user, course):
+        raise PermissionDenied
+    return course

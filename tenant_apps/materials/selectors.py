@@ -6,7 +6,8 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from tenant_apps.materials.models import LessonPlan, PlanItem, Stage
+from tenant_apps.materials import hooks
+from tenant_apps.materials.models import LessonPlan, Material, PlanItem, Stage
 from tenant_apps.scheduling.models import Lesson
 
 PLANNING_AHEAD = timedelta(weeks=4)
@@ -38,7 +39,7 @@ def plans_for_lesson(lesson_id: int):
     """A lesson's plans with their items, in order: the room's side panel."""
     return (
         LessonPlan.objects.filter(lesson_id=lesson_id)
-        .prefetch_related(Prefetch("items", queryset=PlanItem.objects.order_by("position")))
+        .prefetch_related(Prefetch("items", queryset=PlanItem.objects.select_related("material").order_by("position")))
         .order_by("pk")
     )
 
@@ -59,32 +60,40 @@ def shared_topics_for_student(student, *, now=None):
 
 
 # The stage -----------------------------------------------------------------------------------------------
-def item_payload(item: PlanItem) -> dict:
-    """What the room's browsers need to show an item (never a storage path: URLs to the checking view)."""
-    payload = {"id": item.pk, "kind": item.kind, "title": item.title, "plan": item.plan_id}
-    if item.kind == PlanItem.Kind.TEXT:
-        payload["html"] = item.text
-    if item.file:
-        extension = item.file.name.rsplit(".", 1)[-1]
-        payload["src"] = reverse("materials:item_file_named", args=[item.pk, extension])
-        payload["content_type"] = item.content_type
-    elif item.url:
-        payload["src"] = item.url
-    if item.kind == PlanItem.Kind.IMAGE:
-        payload.update(width=item.width, height=item.height)
-    if item.pages:
+def material_payload(material: Material) -> dict:
+    """What the room's browsers need to show a material (never a storage path: URLs to the checking view)."""
+    payload = {"id": material.pk, "kind": material.kind, "title": material.title,
+               "description": material.description}
+    if material.kind == Material.Kind.TEXT:
+        payload["html"] = material.text
+    if material.file:
+        extension = material.file.name.rsplit(".", 1)[-1]
+        payload["src"] = reverse("materials:material_file_named", args=[material.pk, extension])
+        payload["content_type"] = material.content_type
+    elif material.url:
+        payload["src"] = material.url
+    if material.preview_image:
+        payload["image"] = reverse("materials:material_preview", args=[material.pk])
+    if material.kind == Material.Kind.IMAGE:
+        payload.update(width=material.width, height=material.height)
+    if material.pages:
         payload["pages"] = [
-            {"src": reverse("materials:item_page", args=[item.pk, number]), "width": page["width"],
+            {"src": reverse("materials:material_page", args=[material.pk, number]), "width": page["width"],
              "height": page["height"]}
-            for number, page in enumerate(item.pages, start=1)
+            for number, page in enumerate(material.pages, start=1)
         ]
+    if material.words:
+        payload["words"] = material.words
+    handler = hooks.handler_for(material.kind)
+    if handler is not None and handler.payload is not None:
+        payload.update(handler.payload(material))
     return payload
 
 
 def stage_state(lesson_id: int, *, now=None) -> dict:
-    """The stage as a late joiner must see it: the item, the page, and where the audio or video is now."""
-    stage = Stage.objects.select_related("item").filter(lesson_id=lesson_id).first()
-    if stage is None or stage.item is None:
+    """The stage as a late joiner must see it: the material, the page, and where the audio or video is now."""
+    stage = Stage.objects.select_related("material").filter(lesson_id=lesson_id).first()
+    if stage is None or stage.material is None:
         return {"item": None}
     return stage_payload(stage, now=now)
 
@@ -94,5 +103,5 @@ def stage_payload(stage: Stage, *, now=None) -> dict:
     position = stage.position
     if stage.playing and stage.media_at is not None:
         position += max(0.0, (now - stage.media_at).total_seconds())
-    return {"item": item_payload(stage.item), "page": stage.page, "playing": stage.playing,
+    return {"item": material_payload(stage.material), "page": stage.page, "playing": stage.playing,
             "position": round(position, 3)}

@@ -2,7 +2,7 @@
 
 Files live under `PRIVATE_MEDIA_ROOT/<schema>/` (by default MEDIA_ROOT/private-materials/, a folder no
 school's own media root can be, since schema names never contain "-"): the school's public media view
-(`/media/...`) cannot reach them. They are served only by `materials.views.item_file`, which checks who
+(`/media/...`) cannot reach them. They are served only by `materials.views.material_file`, which checks who
 is asking. The schema is read on every access (not cached), like django-tenants' own storage.
 """
 

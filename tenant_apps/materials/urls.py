@@ -15,8 +15,9 @@ urlpatterns = [
     path("teacher/materials/items/<int:pk>/move/", views.item_move, name="item_move"),
     path("teacher/materials/items/<int:pk>/delete/", views.item_delete, name="item_delete"),
     path("student/lesson-plan/", views.student_topics, name="student_topics"),
-    path("materials/items/<int:pk>/file/", views.item_file, name="item_file"),
+    path("materials/<int:pk>/file/", views.material_file, name="material_file"),
     # The same file under a name with its extension: the board tells an image's type by it.
-    path("materials/items/<int:pk>/file.<slug:extension>", views.item_file, name="item_file_named"),
-    path("materials/items/<int:pk>/pages/<int:number>.jpg", views.item_page, name="item_page"),
+    path("materials/<int:pk>/file.<slug:extension>", views.material_file, name="material_file_named"),
+    path("materials/<int:pk>/pages/<int:number>.jpg", views.material_page, name="material_page"),
+    path("materials/<int:pk>/preview/", views.material_preview, name="material_preview"),
 ]

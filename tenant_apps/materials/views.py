@@ -16,7 +16,7 @@ from tenant_apps.accounts.permissions import role_required
 from tenant_apps.materials import files, selectors, services
 from tenant_apps.materials.forms import ApplyTemplateForm, ItemForm, PlanForm, TemplateForm
 from tenant_apps.materials.models import PlanItem
-from tenant_apps.materials.permissions import get_item_for_user, get_plan_to_change, get_plan_to_view
+from tenant_apps.materials.permissions import get_material_for_user, get_plan_to_change, get_plan_to_view
 from tenant_apps.materials.responses import private_file_response
 from tenant_apps.materials.storage import private_storage
 from tenant_apps.scheduling.models import Lesson
@@ -76,7 +76,7 @@ def _editor(request, plan, *, plan_form=None, item_form=None, status=200):
     lessons = _lessons_to_apply(request.user)
     context = {
         "plan": plan,
-        "items": plan.items.order_by("position"),
+        "items": plan.items.select_related("material").order_by("position"),
         "plan_form": plan_form or (TemplateForm(instance=plan) if plan.is_template else PlanForm(instance=plan)),
         "item_form": item_form or ItemForm(),
         "apply_form": ApplyTemplateForm(lessons=lessons),
@@ -185,19 +185,32 @@ def student_topics(request):
 
 # Files: only after the access check ----------------------------------------------------------------------
 @login_required
-def item_file(request, pk, extension=None):
-    item = get_item_for_user(request.user, pk)
-    if not item.file:
+def material_file(request, pk, extension=None):
+    material = get_material_for_user(request.user, pk)
+    if not material.file:
         raise Http404
-    return _serve(request, item.file.name, item.content_type)
+    return _serve(request, material.file.name, material.content_type)
 
 
 @login_required
-def item_page(request, pk, number):
-    item = get_item_for_user(request.user, pk)
-    if not 1 <= number <= len(item.pages):
+def material_page(request, pk, number):
+    material = get_material_for_user(request.user, pk)
+    if not 1 <= number <= len(material.pages):
         raise Http404
-    return _serve(request, item.pages[number - 1]["name"], "image/jpeg")
+    return _serve(request, material.pages[number - 1]["name"], "image/jpeg")
+
+
+@login_required
+def material_preview(request, pk):
+    """A link's card image (read from the page; served like any other file of the material)."""
+    material = get_material_for_user(request.user, pk)
+    if not material.preview_image:
+        raise Http404
+    extension = material.preview_image.rsplit(".", 1)[-1]
+    return _serve(request, material.preview_image, PREVIEW_TYPES.get(extension, "application/octet-stream"))
+
+
+PREVIEW_TYPES = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
 
 
 def _serve(request, name, content_type):

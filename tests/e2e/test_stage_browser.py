@@ -155,7 +155,7 @@ def test_the_teacher_shows_prepared_and_new_materials_and_the_student_follows(
         teacher.get_by_role("button", name="Show Beach picture").click()
         timings["picture"] = push_delay(teacher, student, "[data-stage-view] img[alt='Beach picture']")
         assert teacher.evaluate("window.__boardImages") == [
-            {"url": f"/materials/items/{picture.pk}/file.png", "width": 400, "height": 300, "name": "Beach picture"}]
+            {"url": f"/materials/{picture.material_id}/file.png", "width": 400, "height": 300, "name": "Beach picture"}]
         # The teacher's board inserts it and syncs it to the student's board (classroom/whiteboard).
         student.wait_for_selector("[data-board][data-board-elements='1']", state="attached", timeout=5000)
         assert student.evaluate("window.pandaBoard.api.getSceneElements().map(e => e.type)") == ["image"]

@@ -28,7 +28,8 @@ def test_the_demo_prepares_a_plan_and_words_and_seeding_again_changes_nothing(al
     assert counts() == first
     template = LessonPlan.objects.get(lesson__isnull=True)
     assert template.title == TEMPLATE_TITLE
-    assert list(template.items.values_list("kind", flat=True)) == ["text", "image", "link"]
+    assert list(template.items.values_list("material__kind", flat=True)) == ["text", "image", "link"]
     prepared = LessonPlan.objects.get(lesson__isnull=False)
     assert prepared.topic_shared and prepared.lesson.teacher.email == "teacher.anna@example.com"
-    assert list(prepared.items.values_list("title", flat=True)) == ["Warm-up", "At the beach", "Irregular verbs"]
+    assert list(prepared.items.values_list("material__title", flat=True)) == [
+        "Warm-up", "At the beach", "Irregular verbs"]

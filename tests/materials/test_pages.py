@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from tenant_apps.materials.models import LessonPlan, PlanItem
-from tenant_apps.materials.services import item_add, plan_create
+from tenant_apps.materials.services import item_add, plan_create, stage_show
 from tests.materials.conftest import make_lesson, png_bytes, upload
 
 ROLES = ["student", "teacher", "methodologist", "manager"]
@@ -73,7 +73,7 @@ def test_the_teacher_prepares_a_plan_before_the_lesson(client_for, alpha, lesson
     assert "Warm-up" in page and "https://example.com/v" in page
     plan.refresh_from_db()
     assert (plan.title, plan.topic, plan.topic_shared) == ("Past Simple", "Holidays in the past tense", True)
-    assert list(plan.items.values_list("position", "title")) == [(1, "Warm-up"), (2, "https://example.com/v")]
+    assert list(plan.items.values_list("position", "material__title")) == [(1, "Warm-up"), (2, "https://example.com/v")]
 
 
 def test_moving_an_item_up_swaps_it_with_the_one_above(client_for, alpha, plan):
@@ -84,9 +84,9 @@ def test_moving_an_item_up_swaps_it_with_the_one_above(client_for, alpha, plan):
     client.post(f"/teacher/materials/items/{second.pk}/move/", {"direction": "up"})
     client.post(f"/teacher/materials/items/{second.pk}/move/", {"direction": "up"})  # already first: nothing
 
-    assert list(plan.items.order_by("position").values_list("title", flat=True)) == ["B", "A"]
+    assert list(plan.items.order_by("position").values_list("material__title", flat=True)) == ["B", "A"]
     client.post(f"/teacher/materials/items/{first.pk}/delete/")
-    assert list(plan.items.values_list("title", flat=True)) == ["B"]
+    assert list(plan.items.values_list("material__title", flat=True)) == ["B"]
 
 
 def test_a_plan_saved_as_a_template_is_applied_to_another_students_lesson(client_for, alpha, plan):
@@ -101,10 +101,12 @@ def test_a_plan_saved_as_a_template_is_applied_to_another_students_lesson(client
 
     copy = LessonPlan.objects.get(lesson=other)
     assert template.title == "English for beginners, lesson 10"
-    assert list(copy.items.values_list("kind", "title")) == [("image", "Cat"), ("text", "Story")]
-    # The copy shows the same stored picture to the other student, not to the first one.
-    picture = copy.items.get(kind="image")
-    assert client_for(alpha, alpha.student2).get(f"/materials/items/{picture.pk}/file/").status_code == 200
+    assert list(copy.items.values_list("material__kind", "material__title")) == [("image", "Cat"), ("text", "Story")]
+    # The copy refers to the same library material: nothing copied, once shown the other student opens it.
+    picture = copy.items.get(material__kind="image")
+    assert picture.material_id == plan.items.get(material__kind="image").material_id
+    stage_show(lesson_id=other.pk, material=picture.material)
+    assert client_for(alpha, alpha.student2).get(f"/materials/{picture.material_id}/file/").status_code == 200
 
 
 def test_a_template_is_not_applied_to_a_lesson_that_is_already_over(client_for, alpha):
@@ -125,7 +127,7 @@ def test_a_plan_starts_from_a_template_on_the_shelf(client_for, alpha, lesson):
     client_for(alpha, alpha.teacher).post(f"/teacher/materials/lessons/{lesson.pk}/plans/new/",
                                           {"template": template.pk})
 
-    assert list(PlanItem.objects.filter(plan__lesson=lesson).values_list("title", flat=True)) == ["Warm-up"]
+    assert list(PlanItem.objects.filter(plan__lesson=lesson).values_list("material__title", flat=True)) == ["Warm-up"]
 
 
 def test_a_teacher_cannot_plan_another_teachers_lesson(client_for, alpha, lesson):
@@ -255,7 +257,7 @@ def test_every_teacher_action_refuses_other_roles_and_changes_nothing(client_for
         assert client.post(url, {"title": "Hacked", "kind": "text", "text": "x"}).status_code == 403, url
 
     assert list(LessonPlan.objects.values_list("title", flat=True)) == ["Past Simple"]
-    assert list(PlanItem.objects.values_list("title", flat=True)) == ["Keep me"]
+    assert list(PlanItem.objects.values_list("material__title", flat=True)) == ["Keep me"]
 
 
 def test_every_teacher_action_sends_another_schools_user_to_log_in(client_for, cast, alpha, lesson, plan):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tenant_apps.materials.files import sniff
 from tenant_apps.materials.sanitize import clean_text
 
-FAMILIES = {"image", "pdf", "audio", "video", "media"}
+FAMILIES = {"image", "pdf", "audio", "video", "media", "zip", "ole", "document"}
 
 
 @settings(max_examples=300, deadline=None)

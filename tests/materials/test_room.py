@@ -16,7 +16,7 @@ def test_the_teacher_uploads_a_pdf_mid_lesson_into_the_lessons_plan(client_for, 
     assert response.status_code == 201
     body = response.json()
     item = PlanItem.objects.get(plan__lesson=lesson)
-    assert body["item"]["id"] == item.pk and len(body["item"]["pages"]) == 2
+    assert body["item"]["id"] == item.material_id and len(body["item"]["pages"]) == 2
     assert body["plan"] == item.plan_id and LessonPlan.objects.get(pk=body["plan"]).lesson == lesson
     assert f'data-show-item="{item.pk}"' in body["html"]
 
@@ -29,7 +29,7 @@ def test_a_mid_lesson_item_goes_into_the_plan_the_panel_shows(client_for, alpha,
     client_for(alpha, alpha.teacher).post(f"/lessons/{lesson.pk}/stage/items/",
                                           {"kind": "text", "text": "New exercise", "plan": second.pk})
 
-    assert list(second.items.values_list("title", flat=True)) == ["New exercise"]
+    assert list(second.items.values_list("material__title", flat=True)) == ["New exercise"]
     assert not plan.items.exists()
 
 
@@ -85,7 +85,7 @@ def test_the_teacher_brings_a_template_into_the_lesson_mid_lesson(client_for, al
     assert response.status_code == 201
     copy = LessonPlan.objects.get(lesson=lesson)
     assert response.json()["plan"] == copy.pk and 'data-show-item' in response.json()["html"]
-    assert list(copy.items.values_list("title", flat=True)) == ["Warm-up"]
+    assert list(copy.items.values_list("material__title", flat=True)) == ["Warm-up"]
 
 
 def test_only_a_template_can_be_brought_in_and_only_by_the_teacher(client_for, cast, alpha, lesson, plan):

@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context
 
 from classroom.stage import CLOSE_NO_SEAT, CLOSE_ROOM_CLOSED, MAX_MESSAGE_BYTES, MAX_PER_SECOND
 from config.asgi import application
-from tenant_apps.materials.models import Stage
+from tenant_apps.materials.models import Stage, StudentMaterial
 from tenant_apps.materials.services import item_add, plan_create
 from tests.materials.conftest import make_lesson, pdf_bytes, png_bytes, upload, wav_bytes
 
@@ -45,9 +45,11 @@ def room(committed_cast):
     yield lesson, items
     with schema_context(alpha.school.schema_name):
         from tenant_apps.learning.models import Enrollment
+        from tenant_apps.materials.models import Material
         from tenant_apps.scheduling.models import Lesson
 
         Lesson.objects.filter(pk=lesson.pk).delete()  # plans, items and the stage go with it
+        Material.objects.filter(owner__in=[alpha.teacher, alpha.teacher2]).delete()
         Enrollment.objects.filter(pk=lesson.enrollment_id, lessons__isnull=True).delete()
     connection.set_schema_to_public()
 
@@ -105,9 +107,12 @@ def test_the_teacher_shows_an_image_and_the_student_sees_it(seats):
 
     assert empty == {"type": "stage", "item": None}
     assert seen == echoed
-    assert seen["item"] == {"id": items["image"].pk, "kind": "image", "title": "Cat", "plan": items["image"].plan_id,
-                            "src": f"/materials/items/{items['image'].pk}/file.png", "content_type": "image/png",
+    picture = items["image"].material_id
+    assert seen["item"] == {"id": picture, "kind": "image", "title": "Cat", "description": "",
+                            "src": f"/materials/{picture}/file.png", "content_type": "image/png",
                             "width": 40, "height": 30}
+    with schema_context(a.school.schema_name):  # from now on the student may open it again
+        assert StudentMaterial.objects.filter(student=a.student, material_id=picture, lesson=lesson).exists()
 
 
 def test_only_the_teacher_pushes_the_students_attempt_changes_nothing(committed_cast, room, login):
@@ -146,9 +151,10 @@ def test_a_late_joiner_sees_the_pdf_page_on_the_stage(seats):
 
     current = async_to_sync(body)()
 
-    assert current["item"]["id"] == items["pdf"].pk and current["page"] == 2
+    sheet = items["pdf"].material_id
+    assert current["item"]["id"] == sheet and current["page"] == 2
     assert [page["src"] for page in current["item"]["pages"]] == [
-        f"/materials/items/{items['pdf'].pk}/pages/1.jpg", f"/materials/items/{items['pdf'].pk}/pages/2.jpg"]
+        f"/materials/{sheet}/pages/1.jpg", f"/materials/{sheet}/pages/2.jpg"]
 
 
 def test_play_pause_and_seek_reach_the_student_and_a_late_joiner_starts_where_it_plays(seats):
@@ -208,7 +214,7 @@ def test_bad_messages_get_an_error_and_change_nothing(committed_cast, room, logi
     assert reply["type"] == "error" and reply["code"] == code and reply["message"]
     with schema_context(a.school.schema_name):
         stage = Stage.objects.get(lesson_id=lesson.pk)
-        assert (stage.item_id, stage.playing, stage.position) == (items["image"].pk, False, 0.0)
+        assert (stage.material_id, stage.playing, stage.position) == (items["image"].material_id, False, 0.0)
 
 
 def test_a_page_past_the_pdfs_end_and_an_item_of_another_lessons_plan_are_refused(committed_cast, room, login):
@@ -235,6 +241,7 @@ def test_a_page_past_the_pdfs_end_and_an_item_of_another_lessons_plan_are_refuse
     finally:
         with schema_context(a.school.schema_name):
             other.delete()
+            foreign.material.delete()
             other.enrollment.delete()
         connection.set_schema_to_public()
 
@@ -317,3 +324,29 @@ def test_clearing_the_stage_empties_it_for_the_student_and_for_a_late_joiner(sea
 
     assert shown["item"]["html"] == "<b>Once</b>"
     assert cleared == current == {"type": "stage", "item": None}
+
+
+def test_the_teacher_pushes_a_library_material_found_mid_lesson_but_not_a_colleagues_private_one(seats):
+    from tenant_apps.materials.library import material_create
+
+    a, lesson, _items, teacher_key, student_key = seats
+    with schema_context(a.school.schema_name):
+        found = material_create(owner=a.teacher2, kind="text", title="Phrasal verbs", text="get up", shared=True)
+        private = material_create(owner=a.teacher2, kind="text", title="Draft", text="mine")
+    connection.set_schema_to_public()
+
+    async def body():
+        teacher, student, _ = await join_both(a.host, lesson.pk, teacher_key, student_key)
+        await teacher.send_json_to({"action": "show", "material": found.pk})
+        seen = await student.receive_json_from(timeout=TIMEOUT)
+        await teacher.receive_json_from(timeout=TIMEOUT)
+        await teacher.send_json_to({"action": "show", "material": private.pk})
+        refused = await teacher.receive_json_from(timeout=TIMEOUT)
+        for socket in (teacher, student):
+            await socket.disconnect()
+        return seen, refused
+
+    seen, refused = async_to_sync(body)()
+
+    assert seen["item"]["id"] == found.pk and seen["item"]["html"] == "<p>get up</p>"
+    assert refused["code"] == "unknown_item"

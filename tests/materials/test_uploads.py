@@ -22,11 +22,12 @@ def test_the_teacher_uploads_an_image_and_it_is_stored_in_the_schools_private_fo
                    file=upload("cat.png", png_bytes(40, 30), "image/png"))
 
     assert response.status_code == 302
-    item = PlanItem.objects.get(plan=plan)
+    item = PlanItem.objects.get(plan=plan).material
     assert (item.kind, item.title, item.width, item.height, item.content_type) == ("image", "cat.png", 40, 30,
                                                                                     "image/png")
-    assert item.file.name.startswith(f"materials/plans/{plan.pk}/")
+    assert item.file.name.startswith(f"materials/library/{alpha.teacher.pk}/")
     assert (private_media / "alpha" / item.file.name).is_file()
+    assert (item.owner, item.shared) == (alpha.teacher, False)  # on the teacher's own shelf
 
 
 def test_a_text_file_named_like_a_picture_is_refused_with_the_accepted_types(client_for, alpha, plan,
@@ -91,7 +92,7 @@ def test_a_pdf_is_rendered_page_by_page_on_upload(client_for, alpha, plan, priva
                    file=upload("sheet.pdf", pdf_bytes(3), "application/pdf"))
 
     assert response.status_code == 302
-    item = PlanItem.objects.get(plan=plan)
+    item = PlanItem.objects.get(plan=plan).material
     assert item.page_count == 3
     assert all(abs(page["width"] - files.PAGE_WIDTH_PX) <= 1 for page in item.pages)
     assert all((private_media / "alpha" / page["name"]).read_bytes().startswith(b"\xff\xd8\xff") for page in item.pages)
@@ -112,14 +113,15 @@ def test_a_link_item_needs_a_web_address(client_for, alpha, plan):
 
     assert refused.status_code == 422
     assert accepted.status_code == 302
-    assert list(PlanItem.objects.values_list("title", "url")) == [("Grammar", "https://example.com/grammar")]
+    assert list(PlanItem.objects.values_list("material__title", "material__url")) == [
+        ("Grammar", "https://example.com/grammar")]
 
 
 def test_text_is_sanitised_before_it_is_stored(client_for, alpha, plan):
     add(client_for(alpha, alpha.teacher), plan, kind="text",
         text='<p onclick="steal()">Hello <b>class</b><script>alert(1)</script><a href="javascript:x">x</a></p>')
 
-    text = PlanItem.objects.get(plan=plan).text
+    text = PlanItem.objects.get(plan=plan).material.text
     assert "<b>class</b>" in text
     assert "script" not in text and "onclick" not in text and "javascript" not in text
 
@@ -129,4 +131,4 @@ def test_plain_text_keeps_its_paragraphs_and_is_escaped(alpha, plan):
 
     item = item_add(plan=plan, by=alpha.teacher, kind="text", title="t", text="If a < b and c>d\n\nTwo & three")
 
-    assert item.text == "<p>If a &lt; b and c&gt;d</p>\n\n<p>Two &amp; three</p>"
+    assert item.material.text == "<p>If a &lt; b and c&gt;d</p>\n\n<p>Two &amp; three</p>"

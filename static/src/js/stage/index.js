@@ -25,7 +25,7 @@ class Stage {
     this.delay = 1000;
     this.current = null; // the stage state last rendered
     this.media = null; // the <video>/<audio> on the stage
-    this.toBoard = null; // {item, page}: the teacher's own click, to be put onto the board once confirmed
+    this.toBoard = null; // {material, page}: the teacher's own click, to be put onto the board once confirmed
     this.open();
     this.bindWords();
     if (this.leader) this.bindLeader();
@@ -110,7 +110,7 @@ class Stage {
   // The teacher's image or PDF page goes onto the board as well (the board syncs it to the student).
   putOnBoard(state) {
     const wanted = this.toBoard;
-    if (!this.leader || !wanted || wanted.item !== state.item.id || wanted.page !== (state.page || 1)) return;
+    if (!this.leader || !wanted || wanted.material !== state.item.id || wanted.page !== (state.page || 1)) return;
     this.toBoard = null;
     const item = state.item;
     let picture = null;
@@ -123,9 +123,10 @@ class Stage {
     }));
   }
 
-  markShown(itemId) {
-    document.querySelectorAll("[data-plan-item]").forEach((row) => {
-      row.toggleAttribute("data-on-stage", itemId !== null && row.dataset.planItem === String(itemId));
+  // Rows of the plan and of the library's search results that show the material on the stage now.
+  markShown(materialId) {
+    document.querySelectorAll("[data-material]").forEach((row) => {
+      row.toggleAttribute("data-on-stage", materialId !== null && row.dataset.material === String(materialId));
     });
   }
 
@@ -155,7 +156,7 @@ class Stage {
       if (!button) return;
       const row = button.closest("[data-plan-item]");
       const pageSelect = row.querySelector("[data-item-page]");
-      this.showItem(Number(button.dataset.showItem), pageSelect ? Number(pageSelect.value) : 1);
+      this.showItem(Number(button.dataset.showItem), Number(row.dataset.material), pageSelect ? Number(pageSelect.value) : 1);
     });
     panel.addEventListener("change", (event) => {
       if (event.target.matches("[data-plan-switch]")) {
@@ -165,7 +166,9 @@ class Stage {
       } else if (event.target.matches("[data-item-page]")) {
         // Turning the page of the PDF on the stage shows that page at once.
         const row = event.target.closest("[data-plan-item]");
-        if (row.hasAttribute("data-on-stage")) this.showItem(Number(row.dataset.planItem), Number(event.target.value));
+        if (row.hasAttribute("data-on-stage")) {
+          this.showItem(Number(row.dataset.planItem), Number(row.dataset.material), Number(event.target.value));
+        }
       }
     });
     const form = panel.querySelector("[data-plan-add]");
@@ -213,10 +216,17 @@ class Stage {
     error.hidden = false;
   }
 
-  showItem(item, page) {
+  showItem(item, material, page) {
     this.root.dataset.sentAt = String(Date.now());
-    this.toBoard = { item, page };
+    this.toBoard = { material, page };
     this.send({ action: "show", item, page });
+  }
+
+  // A material of the library (found by the search), not necessarily in the plan.
+  showMaterial(material, page = 1) {
+    this.root.dataset.sentAt = String(Date.now());
+    this.toBoard = { material, page };
+    this.send({ action: "show", material, page });
   }
 
   bindAddForm(panel, form) {
@@ -246,7 +256,7 @@ class Stage {
         this.addToPanel(panel, body);
         form.reset();
         fitKind();
-        this.showItem(body.item.id, 1);
+        this.showMaterial(body.item.id, 1);
       });
       button.removeAttribute("aria-busy");
       button.textContent = label;

@@ -46,10 +46,26 @@ export function renderItem(state, strings, leader) {
       });
       figure.append(note, play);
     }
-  } else {
-    const link = element("a", { href: item.src, target: "_blank", rel: "noopener noreferrer" }, item.title);
+  } else if (item.kind === "words") {
+    const table = element("table", { class: "word-table" });
+    const body = element("tbody");
+    (item.words || []).forEach((row) => {
+      const line = element("tr");
+      line.append(element("td", {}, row.word), element("td", {}, row.translation));
+      body.append(line);
+    });
+    table.append(body);
+    figure.append(table);
+  } else if (item.src) {
+    // A link, a document (downloaded) or a kind drawn elsewhere: a card that opens it.
+    const card = element("a", { class: "link-card", href: item.src, target: "_blank", rel: "noopener noreferrer" });
+    if (item.image) card.append(element("img", { src: item.image, alt: "", class: "link-card-image" }));
+    card.append(element("strong", {}, item.title));
+    if (item.description) card.append(element("span", { class: "help" }, item.description));
     figure.append(element("p", { class: "stage-link" }, ""), element("p", { class: "help" }, strings.openLink));
-    figure.firstChild.append(link);
+    figure.firstChild.append(card);
+  } else {
+    figure.append(element("p", { class: "stage-link" }, item.description || ""));
   }
   figure.append(caption);
   return { node: figure, media };
