@@ -29,7 +29,7 @@ def test_the_student_sees_a_material_only_once_it_has_been_shown(client_for, alp
     assert client.get(f"/materials/{item.material_id}/file/").status_code == 200
 
 
-@pytest.mark.access("materials:item_file", who="allowed")
+@pytest.mark.access("materials:material_file", who="allowed")
 @pytest.mark.parametrize("who", ["teacher", "student", "manager", "methodologist"])
 def test_the_lessons_people_and_the_schools_overseers_get_a_pushed_file(client_for, alpha, picture, who):
     response = client_for(alpha, getattr(alpha, who)).get(f"/materials/{picture.pk}/file/")
@@ -40,7 +40,7 @@ def test_the_lessons_people_and_the_schools_overseers_get_a_pushed_file(client_f
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
 
 
-@pytest.mark.access("materials:item_file", who="wrong_role")
+@pytest.mark.access("materials:material_file", who="wrong_role")
 @pytest.mark.parametrize("who", ["teacher2", "student2"])
 def test_a_non_participant_gets_404_for_a_pushed_file(client_for, alpha, picture, who):
     assert client_for(alpha, getattr(alpha, who)).get(f"/materials/{picture.pk}/file/").status_code == 404
@@ -80,7 +80,7 @@ def test_the_public_media_view_cannot_reach_lesson_materials(client_for, alpha, 
     assert client_for(alpha, alpha.student).get(f"/media/{picture.file.name}").status_code == 404
 
 
-@pytest.mark.access("materials:item_page", who=("allowed", "wrong_role"))
+@pytest.mark.access("materials:material_page", who=("allowed", "wrong_role"))
 def test_pdf_pages_are_served_to_the_student_and_refused_past_the_last_page(client_for, alpha, plan):
     sheet = shown(item_add(plan=plan, by=alpha.teacher, kind="pdf", title="Sheet",
                            upload=upload("s.pdf", pdf_bytes(2))))
@@ -126,3 +126,22 @@ def test_the_public_media_view_cannot_climb_into_the_private_folder(client_for, 
         assert client.get(f"/media/{path}").status_code == 404
     assert client_for(alpha, alpha.student).get(f"/materials/{item.pk}/file/").status_code == 200
     item.file.storage.delete(item.file.name)
+
+
+@pytest.mark.access("materials:material_file_named", "materials:material_preview", who=("allowed", "wrong_role"))
+def test_a_links_card_image_and_a_file_by_its_named_url_follow_the_same_check(client_for, alpha, picture):
+    from django.core.files.base import ContentFile
+
+    from tenant_apps.materials.library import material_create
+    from tenant_apps.materials.storage import private_storage
+
+    link = material_create(owner=alpha.teacher, kind="link", title="Verbs", url="https://example.com/verbs")
+    link.preview_image = private_storage().save("materials/library/card.png", ContentFile(png_bytes()))
+    link.save(update_fields=["preview_image"])
+    teacher, colleague, student = (client_for(alpha, getattr(alpha, who)) for who in ("teacher", "teacher2", "student"))
+
+    assert teacher.get(f"/materials/{link.pk}/preview/")["Content-Type"] == "image/png"
+    assert colleague.get(f"/materials/{link.pk}/preview/").status_code == 404  # private until shared
+    assert student.get(f"/materials/{link.pk}/preview/").status_code == 404  # never shown to them
+    assert student.get(f"/materials/{picture.pk}/file.png").status_code == 200  # shown in the lesson
+    assert client_for(alpha, alpha.student2).get(f"/materials/{picture.pk}/file.png").status_code == 404

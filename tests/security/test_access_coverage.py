@@ -99,7 +99,6 @@ NOT_YET_COVERED: dict[str, set[str]] = {
     "lessons:teacher_events": {"allowed", "wrong_role"},
     "lessons:teacher_schedule": {"allowed", "wrong_role"},
     "materials:item_delete": {"allowed", "wrong_role"},
-    "materials:item_file_named": {"allowed", "wrong_role"},
     "materials:item_move": {"allowed", "wrong_role"},
     "materials:item_new": {"allowed", "wrong_role"},
     "materials:lesson_plan_new": {"allowed", "wrong_role"},
