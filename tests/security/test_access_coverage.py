@@ -138,22 +138,6 @@ NOT_YET_COVERED: dict[str, set[str]] = {
     "whiteboard:upload": {"allowed", "wrong_role"},
     # Landed by the worksheets branch while this convention was landing; its own tests cover them without
     # marks yet (tests/worksheets/test_pages.py).
-    "worksheets:attempt": {"allowed", "wrong_role"},
-    "worksheets:background_new": {"allowed", "wrong_role"},
-    "worksheets:box_new": {"allowed", "wrong_role"},
-    "worksheets:file": {"allowed", "wrong_role"},
-    "worksheets:file_page": {"allowed", "wrong_role"},
-    "worksheets:gift_import": {"allowed", "wrong_role"},
-    "worksheets:item_delete": {"allowed", "wrong_role"},
-    "worksheets:item_move": {"allowed", "wrong_role"},
-    "worksheets:new": {"allowed", "wrong_role"},
-    "worksheets:result": {"allowed", "wrong_role"},
-    "worksheets:run": {"allowed", "wrong_role"},
-    "worksheets:save": {"allowed", "wrong_role"},
-    "worksheets:share": {"allowed", "wrong_role"},
-    "worksheets:student": {"allowed", "wrong_role"},
-    "worksheets:submit": {"allowed", "wrong_role"},
-    "worksheets:teacher": {"allowed", "wrong_role"},
 }
 
 
