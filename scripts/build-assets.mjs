@@ -11,6 +11,7 @@ const entries = {
   room: "static/src/js/classroom/room.js",
   stage: "static/src/js/stage/index.js",
   worksheets: "static/src/js/worksheets/index.js",
+  dictionary: "static/src/js/dictionary/index.js",
 };
 
 await esbuild.build({

@@ -129,10 +129,10 @@ EDITABLE = ["word", "translation", "part_of_speech", "transcription", "notes", "
 
 
 @transaction.atomic
-def word_update(*, word: Word, by, examples: list[str] | None = None, **changes) -> Word:
+def word_update(*, entry: Word, by, examples: list[str] | None = None, **changes) -> Word:
     """Edit an entry. A changed transcription is the editor's and is kept from then on; an emptied one goes
     back to the automatic reading. Changing the word itself re-reads its transcription unless one is given."""
-    entry = Word.objects.select_for_update().select_related("language").get(pk=word.pk)
+    entry = Word.objects.select_for_update().select_related("language").get(pk=entry.pk)
     old_word, old_transcription = entry.word, entry.transcription
     for name, value in changes.items():
         if name not in EDITABLE:

@@ -131,7 +131,6 @@ NOT_YET_COVERED: dict[str, set[str]] = {
     "stage:item_new": {"allowed", "wrong_role"},
     "stage:plan_new": {"allowed", "wrong_role"},
     "stage:word_new": {"allowed", "wrong_role"},
-    "vocabulary:student_dictionary": {"allowed", "wrong_role"},
     "whiteboard:history": {"allowed", "wrong_role"},
     "whiteboard:live": {"allowed", "wrong_role"},
     "whiteboard:state": {"allowed", "wrong_role"},

@@ -4,20 +4,9 @@ teacher's correction wins."""
 import pytest
 from django.db import IntegrityError
 
-from tenant_apps.learning.models import Language
 from tenant_apps.vocabulary.models import Card, Word
 from tenant_apps.vocabulary.services import dictionary_add_word, word_add, word_update
 from tests.materials.conftest import make_lesson
-
-
-@pytest.fixture
-def english(alpha):
-    return Language.objects.get(code="en")
-
-
-@pytest.fixture
-def chinese(alpha):
-    return Language.objects.get(code="zh")
 
 
 def test_adding_a_word_again_merges_examples_and_translations(alpha, english):
@@ -73,7 +62,7 @@ def test_chinese_gets_pinyin_with_tone_marks_and_three_review_directions(alpha, 
 
 def test_a_teachers_transcription_wins_over_the_automatic_one_and_survives_a_merge(alpha, english):
     word = dictionary_add_word(student=alpha.student, language=english, word="read", translation="читать")
-    word = word_update(word=word, by=alpha.teacher, transcription="riːd")
+    word = word_update(entry=word, by=alpha.teacher, transcription="riːd")
     dictionary_add_word(student=alpha.student, language=english, word="read", example="Read it aloud.")
     word.refresh_from_db()
 
@@ -83,7 +72,7 @@ def test_a_teachers_transcription_wins_over_the_automatic_one_and_survives_a_mer
 
 def test_an_emptied_transcription_goes_back_to_the_automatic_one(alpha, english):
     word = dictionary_add_word(student=alpha.student, language=english, word="apple", transcription="x")
-    word = word_update(word=word, by=alpha.teacher, transcription="")
+    word = word_update(entry=word, by=alpha.teacher, transcription="")
 
     assert (word.transcription, word.transcription_source) == ("ˈæpəl", Word.Source.AUTO)
 
