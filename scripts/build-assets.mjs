@@ -10,6 +10,7 @@ const entries = {
   calendar: "static/src/js/calendar.js",
   room: "static/src/js/classroom/room.js",
   stage: "static/src/js/stage/index.js",
+  library: "static/src/js/library/index.js",
   worksheets: "static/src/js/worksheets/index.js",
   dictionary: "static/src/js/dictionary/index.js",
 };

@@ -5,7 +5,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.materials import files
-from tenant_apps.materials.models import LessonPlan, PlanItem
+from tenant_apps.materials.models import Course, LessonPlan, Material, PlanItem
+from tenant_apps.scheduling.models import Lesson
 
 Kind = PlanItem.Kind
 
@@ -83,3 +84,116 @@ class ApplyTemplateForm(forms.Form):
         self.fields["lesson"].label_from_instance = lambda lesson: "{} · {}".format(
             date_format(localtime(lesson.starts_at), "SHORT_DATETIME_FORMAT"), lesson.student.get_full_name()
         )
+
+
+# The library ------------------------------------------------------------------------------------------------
+class SearchForm(forms.Form):
+    """The library's one search box and its filters (GET; every field optional)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    language = forms.ModelChoiceField(label=_("Language"), required=False, queryset=None, empty_label=_("Any"))
+    level = forms.ModelChoiceField(label=_("Level"), required=False, queryset=None, empty_label=_("Any"))
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    course = forms.ModelChoiceField(label=_("Course"), required=False, queryset=None, empty_label=_("Any"))
+    topic = forms.ModelChoiceField(label=_("Topic"), required=False, queryset=None, empty_label=_("Any"))
+    scope = forms.ChoiceField(label=_("Whose"), required=False, choices=[
+        ("", _("Mine and the school's")), ("mine", _("Mine")), ("school", _("The school's library"))])
+
+    def __init__(self, *args, courses, kinds=None, **kwargs):
+        from tenant_apps.learning.models import Language, Level
+        from tenant_apps.materials.models import Topic
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].queryset = Language.objects.filter(is_active=True).order_by("ordering", "pk")
+        self.fields["level"].queryset = Level.objects.select_related("language").order_by("language__ordering",
+                                                                                          "position")
+        self.fields["level"].label_from_instance = lambda level: f"{level.code} · {level.language.name}"
+        self.fields["course"].queryset = courses
+        self.fields["topic"].queryset = Topic.objects.order_by("name")
+        kinds = kinds or [("", _("Any")), ("file", _("Any file")), *Material.Kind.choices]
+        self.fields["kind"].choices = kinds
+        self.fields["q"].widget.attrs.update(type="search", autocomplete="off",
+                                             placeholder=_("Title, topic, words of the text…"))
+
+    def filters(self):
+        from tenant_apps.materials.selectors import LibraryFilters
+
+        if not self.is_valid():
+            return LibraryFilters()
+        data = self.cleaned_data
+        return LibraryFilters(q=data["q"], kind=data["kind"], scope=data["scope"],
+                              **{name: data[name].pk if data[name] else None
+                                 for name in ("language", "level", "course", "topic")})
+
+
+class CourseForm(forms.ModelForm):
+    topics = forms.CharField(label=_("Topics"), required=False, max_length=500,
+                             help_text=_("Separated by commas: Past Simple, holidays."))
+
+    class Meta:
+        model = Course
+        fields = ["title", "language", "level_from", "level_to", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level_from"].label_from_instance = self.fields["level_to"].label_from_instance = (
+            lambda level: f"{level.code} · {level.language.name}")
+        for name in ("level_from", "level_to"):
+            self.fields[name].queryset = self.fields[name].queryset.select_related("language").order_by(
+                "language__ordering", "position")
+
+    def clean(self):
+        data = super().clean()
+        language = data.get("language")
+        for name in ("level_from", "level_to"):
+            level = data.get(name)
+            if level is not None and language is not None and level.language_id != language.pk:
+                self.add_error(name, _("Choose a level of the course's language."))
+        return data
+
+
+class CourseLessonForm(forms.Form):
+    title = forms.CharField(label=_("Lesson title"), max_length=200)
+    topics = forms.CharField(label=_("Topics"), required=False, max_length=500,
+                             help_text=_("Separated by commas: Past Simple, holidays."))
+
+
+class MaterialForm(forms.Form):
+    """A new material of any kind the library makes itself (worksheets are made in their own builder)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=[
+        choice for choice in Material.Kind.choices if choice[0] != Material.Kind.WORKSHEET])
+    title = forms.CharField(label=_("Title"), max_length=200, required=False,
+                            help_text=_("Optional: the file's name or the link is used otherwise."))
+    description = forms.CharField(label=_("Description"), required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                           max_length=20_000)
+    url = forms.CharField(label=_("Link"), required=False, max_length=1000,
+                          help_text=_("A web page, or a direct link to an audio or video file."))
+    file = forms.FileField(label=_("File"), required=False)
+    words = forms.CharField(label=_("Words"), required=False, max_length=50_000,
+                            widget=forms.Textarea(attrs={"rows": 5}),
+                            help_text=_("One a line: word — translation — example (the example is optional)."))
+    topics = forms.CharField(label=_("Topics"), required=False, max_length=500,
+                             help_text=_("Separated by commas: Past Simple, holidays."))
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds:
+            self.fields["kind"].choices = [choice for choice in self.fields["kind"].choices if choice[0] in kinds]
+
+
+class UseInLessonForm(forms.Form):
+    lesson = forms.ModelChoiceField(label=_("Use in my next lesson with"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, lessons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lesson"].queryset = Lesson.objects.filter(pk__in=[lesson.pk for lesson in lessons])
+        self.fields["lesson"].choices = [(lesson.pk, _lesson_label(lesson)) for lesson in lessons]
+
+
+def _lesson_label(lesson) -> str:
+    return "{} · {}".format(lesson.student.get_full_name(),
+                            date_format(localtime(lesson.starts_at), "SHORT_DATETIME_FORMAT"))

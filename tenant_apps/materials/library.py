@@ -181,6 +181,8 @@ def material_create(*, owner, kind: str, title: str, description: str = "", text
     Raises ValidationError with a sentence for the teacher; then nothing is saved.
     """
     content = _content(kind=kind, text=text, url=url, upload=upload, words=words, owner_id=owner.pk)
+    if not title.strip() and upload is not None:
+        title = (upload.name or "").rsplit("/", 1)[-1]
     try:
         return _material_insert(owner=owner, kind=kind, title=title, description=description, lesson=lesson,
                                 topics=topics, shared=shared, language=language, level=level, **content)

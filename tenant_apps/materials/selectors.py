@@ -1,13 +1,17 @@
 """Reads for lesson plans: the teacher's shelf, a lesson's plans for the room, the student's topics, the stage."""
 
+import re
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from tenant_apps.materials import hooks
-from tenant_apps.materials.models import LessonPlan, Material, PlanItem, Stage
+from tenant_apps.materials import hooks, library
+from tenant_apps.materials.models import Course, LessonPlan, Material, PlanItem, Stage, Topic
+from tenant_apps.materials.permissions import courses_visible_to, materials_visible_to
 from tenant_apps.scheduling.models import Lesson
 
 PLANNING_AHEAD = timedelta(weeks=4)
@@ -105,3 +109,106 @@ def stage_payload(stage: Stage, *, now=None) -> dict:
         position += max(0.0, (now - stage.media_at).total_seconds())
     return {"item": material_payload(stage.material), "page": stage.page, "playing": stage.playing,
             "position": round(position, 3)}
+
+
+# The library -----------------------------------------------------------------------------------------------
+SEARCH_LIMIT = 40
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    """What the library's one search box and its filters ask for (all optional)."""
+
+    q: str = ""
+    language: int | None = None
+    level: int | None = None
+    kind: str = ""  # a Material.Kind, or "file" for any file
+    course: int | None = None
+    topic: int | None = None
+    scope: str = ""  # "mine", "school" or "" (both)
+
+
+def _prefix_query(q: str):
+    """Every word of `q` as a prefix (as the teacher types, "irreg" finds "irregular"), in each language's
+    dictionary: English and Russian stems both count."""
+    words = WORD.findall(q.lower())[:8]
+    if not words:
+        return None
+    raw = " & ".join(f"{word}:*" for word in words)
+    query = None
+    for config in library.SEARCH_CONFIGS:
+        part = SearchQuery(raw, search_type="raw", config=config)
+        query = part if query is None else query | part
+    return query
+
+
+def material_search(user, filters: LibraryFilters, *, limit: int = SEARCH_LIMIT):
+    """The materials this user may browse that match, best first: full-text matches (title before the
+    rest) and titles within a typo or two (pg_trgm word similarity). A fixed number of queries."""
+    materials = materials_visible_to(user)
+    if filters.scope == "mine":
+        materials = materials.filter(owner=user)
+    elif filters.scope == "school":
+        materials = materials.filter(shared=True)
+    if filters.kind == "file":
+        materials = materials.filter(kind__in=Material.FILE_KINDS)
+    elif filters.kind:
+        materials = materials.filter(kind=filters.kind)
+    for field in ("language", "level", "topic"):
+        value = getattr(filters, field)
+        if value:
+            materials = materials.filter(**{f"{field}s" if field == "topic" else field: value})
+    if filters.course:
+        materials = materials.filter(lesson__course=filters.course)
+    q = " ".join(filters.q.split())[:200]
+    query = _prefix_query(q) if q else None
+    if query is not None:
+        materials = (
+            materials.annotate(rank=SearchRank(F("search_vector"), query),
+                               similarity=TrigramWordSimilarity(q, "title"))
+            .filter(Q(search_vector=query) | Q(title__trigram_word_similar=q))
+            .order_by("-rank", "-similarity", "-updated_at", "pk")
+        )
+    else:
+        materials = materials.order_by("-updated_at", "-pk")
+    return _with_faces(materials)[:limit]
+
+
+def _with_faces(materials):
+    """What a result card shows, in a fixed number of queries however many there are."""
+    return materials.select_related("owner", "language", "level", "lesson__course").prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.order_by("name")))
+
+
+def courses_shelf(user):
+    """The courses the user may browse, with their lesson counts."""
+    return (courses_visible_to(user).select_related("language", "level_from", "level_to", "owner")
+            .prefetch_related("topics").annotate(lesson_count=Count("lessons", distinct=True))
+            .order_by("language__ordering", "title", "pk"))
+
+
+def course_lessons(user, course: Course):
+    """A course's lessons in order, each with the materials this user may see (in their order)."""
+    visible = _with_faces(materials_visible_to(user).order_by("position", "pk"))
+    return course.lessons.prefetch_related("topics", Prefetch("materials", queryset=visible)).order_by("number")
+
+
+def topics_with_counts(user):
+    visible = materials_visible_to(user)
+    return (Topic.objects.annotate(material_count=Count("materials", filter=Q(materials__in=visible), distinct=True))
+            .filter(material_count__gt=0).order_by("name"))
+
+
+def next_lessons_to_use_in(teacher, *, now=None):
+    """The teacher's next lesson with each student (within the planning horizon): "use in my next lesson with…"."""
+    now = now or timezone.now()
+    lessons = (Lesson.objects.filter(teacher=teacher, status=Lesson.Status.SCHEDULED, ends_at__gt=now,
+                                     starts_at__lt=now + PLANNING_AHEAD)
+               .select_related("student", "enrollment__language").order_by("starts_at"))
+    seen, first = set(), []
+    for lesson in lessons:
+        if lesson.student_id not in seen:
+            seen.add(lesson.student_id)
+            first.append(lesson)
+    return first

@@ -123,3 +123,10 @@ def stage_media(*, lesson_id: int, playing: bool, position: float, now=None) -> 
         stage.playing, stage.position, stage.media_at = playing, position, now
         stage.save(update_fields=["playing", "position", "media_at", "updated_at"])
     return stage
+
+
+def lesson_plan_use_material(*, lesson, material: Material, by) -> PlanItem:
+    """"Use in my next lesson": the material goes at the end of the lesson's plan (its first, or a new one)."""
+    plan = LessonPlan.objects.filter(lesson=lesson).order_by("pk").first() or plan_create(
+        owner=by, lesson=lesson, title=_("This lesson's plan"))
+    return item_add_material(plan=plan, material=material, by=by)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tenant_apps.materials import views
+from tenant_apps.materials import views, views_library
 
 app_name = "materials"
 urlpatterns = [
@@ -15,6 +15,26 @@ urlpatterns = [
     path("teacher/materials/items/<int:pk>/move/", views.item_move, name="item_move"),
     path("teacher/materials/items/<int:pk>/delete/", views.item_delete, name="item_delete"),
     path("student/lesson-plan/", views.student_topics, name="student_topics"),
+    # The library
+    path("teacher/materials/library/", views_library.library_home, name="library"),
+    path("teacher/materials/library/search/", views_library.library_search, name="library_search"),
+    path("teacher/materials/courses/new/", views_library.course_new, name="course_new"),
+    path("teacher/materials/courses/<int:pk>/", views_library.course_detail, name="course"),
+    path("teacher/materials/courses/<int:pk>/lessons/new/", views_library.course_lesson_new, name="course_lesson_new"),
+    path("teacher/materials/courses/<int:pk>/share/", views_library.course_share, name="course_share"),
+    path("teacher/materials/courses/<int:pk>/duplicate/", views_library.course_duplicate, name="course_duplicate"),
+    path("teacher/materials/courses/<int:pk>/lessons/<int:number>/", views_library.course_lesson,
+         name="course_lesson"),
+    path("teacher/materials/courses/<int:pk>/lessons/<int:number>/materials/",
+         views_library.course_lesson_material_new, name="course_lesson_material_new"),
+    path("teacher/materials/library/<int:pk>/", views_library.material_detail, name="material"),
+    path("teacher/materials/library/<int:pk>/use/", views_library.material_use, name="material_use"),
+    path("teacher/materials/library/<int:pk>/share/", views_library.material_share, name="material_share"),
+    path("teacher/links/", views_library.links, name="links"),
+    path("teacher/files/", views_library.files_home, name="files"),
+    path("teacher/files/upload/", views_library.file_upload, name="file_upload"),
+    path("teacher/topics/", views_library.topics, name="topics"),
+    path("teacher/topics/<int:pk>/", views_library.topic_detail, name="topic"),
     path("materials/<int:pk>/file/", views.material_file, name="material_file"),
     # The same file under a name with its extension: the board tells an image's type by it.
     path("materials/<int:pk>/file.<slug:extension>", views.material_file, name="material_file_named"),
