@@ -11,6 +11,7 @@ urlpatterns = [
     path("dictionaries/<int:student_id>/", views.student_words, name="student_words"),
     path("dictionaries/<int:student_id>/words/new/", views.word_new, name="word_new"),
     path("dictionaries/<int:student_id>/words/sentence/", views.word_sentence, name="word_sentence"),
+    path("dictionaries/<int:student_id>/words/from-list/", views.word_list_add, name="word_list_add"),
     path("dictionaries/<int:student_id>/export.csv", views_io.export_csv, name="export_csv"),
     path("dictionaries/<int:student_id>/export.apkg", views_io.export_apkg, name="export_apkg"),
     path("dictionaries/<int:student_id>/import/", views_io.import_csv, name="import_csv"),

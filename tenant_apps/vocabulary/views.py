@@ -11,10 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tenant_apps.accounts.models import Role
 from tenant_apps.accounts.permissions import role_required
+from tenant_apps.materials.models import Material
+from tenant_apps.materials.permissions import get_material_for_user, materials_visible_to
 from tenant_apps.materials.responses import private_file_response
 from tenant_apps.materials.storage import private_storage
 from tenant_apps.vocabulary import audio, selectors, services
@@ -138,8 +141,31 @@ def word_new(request, student_id):
                          if existed else _("“%(word)s” added.") % {"word": word.word})
         return redirect(_dictionary_url(request, student))
     status = 422 if request.method == "POST" else 200
-    return render(request, "vocabulary/word_form.html", {"form": form, "student": student,
-                                                          "back": _dictionary_url(request, student)}, status=status)
+    return render(request, "vocabulary/word_form.html", {
+        "form": form, "student": student, "back": _dictionary_url(request, student),
+        "word_lists": list(materials_visible_to(request.user).filter(kind=Material.Kind.WORDS).order_by("title")),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def word_list_add(request, student_id):
+    """Every word of a library word list into the student's dictionary, in one click."""
+    student = get_student_for_dictionary(request.user, student_id)
+    chosen = request.POST.get("material", "")
+    material = get_material_for_user(request.user, int(chosen)) if chosen.isdigit() else None
+    if material is None or material.kind != Material.Kind.WORDS:
+        messages.error(request, _("Choose one of the library’s word lists."))
+        return redirect("vocabulary:word_new", student_id=student.pk)
+    language = material.language or selectors.default_language(student)
+    with transaction.atomic():
+        added = [services.dictionary_add_word(
+            student=student, language=language, word=row["word"], by=request.user,
+            translation=row.get("translation", ""), example=row.get("example", ""),
+            topics=[material.title[:64]]) for row in material.words if str(row.get("word", "")).strip()]
+    message = ngettext("%(count)s word from “%(list)s” added.", "%(count)s words from “%(list)s” added.", len(added))
+    messages.success(request, message % {"count": len(added), "list": material.title})
+    return redirect(_dictionary_url(request, student))
 
 
 @login_required

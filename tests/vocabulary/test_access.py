@@ -135,3 +135,44 @@ def test_a_teacher_sees_their_students_and_a_manager_every_student(client_for, a
 @pytest.mark.parametrize("who", ["student", "methodologist"])
 def test_students_and_methodologists_have_no_list_of_dictionaries(client_for, alpha, who):
     assert client_for(alpha, getattr(alpha, who)).get("/dictionaries/").status_code == 403
+
+
+@pytest.fixture
+def word_list(alpha, english):
+    from tenant_apps.materials.models import Material
+
+    return Material.objects.create(kind="words", owner=alpha.teacher, shared=True, title="Travel", language=english,
+                                   words=[{"word": "ticket", "translation": "билет", "example": "A ticket, please."},
+                                          {"word": "read", "translation": "прочитать"}])
+
+
+@pytest.mark.access("vocabulary:word_list_add", who="allowed")
+def test_the_teacher_adds_a_library_word_list_in_one_click(client_for, alpha, word, word_list):
+    page = client_for(alpha, alpha.teacher).get(f"/dictionaries/{alpha.student.pk}/words/new/").content.decode()
+    response = client_for(alpha, alpha.teacher).post(f"/dictionaries/{alpha.student.pk}/words/from-list/",
+                                                     {"material": word_list.pk})
+
+    assert "Travel (2)" in page
+    assert response.status_code == 302
+    words = {entry.word: entry for entry in Word.objects.filter(student=alpha.student)}
+    assert set(words) == {"read", "ticket"}
+    assert words["read"].translation == "читать; прочитать"  # merged into the word already there
+    assert words["ticket"].topics == ["Travel"] and words["ticket"].transcription
+
+
+@pytest.mark.access("vocabulary:word_list_add", who="wrong_role")
+@pytest.mark.parametrize("who", ["teacher2", "student2"])
+def test_nobody_else_adds_a_list_to_the_students_dictionary(client_for, alpha, word, word_list, who):
+    response = client_for(alpha, getattr(alpha, who)).post(f"/dictionaries/{alpha.student.pk}/words/from-list/",
+                                                           {"material": word_list.pk})
+
+    assert response.status_code == 404
+    assert Word.objects.count() == 1
+
+
+@pytest.mark.access("vocabulary:word_list_add", who="other_school")
+def test_another_schools_teacher_cannot_add_a_list(client_for, cast, word, word_list):
+    response = client_for(cast.b, cast.b.teacher).post(f"/dictionaries/{word.student_id}/words/from-list/",
+                                                       {"material": word_list.pk})
+
+    assert response.status_code == 404

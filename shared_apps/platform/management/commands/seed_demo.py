@@ -18,6 +18,7 @@ from tenant_apps.accounts.services import user_create
 from tenant_apps.learning.demo import seed_learning
 from tenant_apps.materials.demo import seed_materials
 from tenant_apps.scheduling.demo import seed_scale, seed_scheduling
+from tenant_apps.vocabulary.demo import seed_vocabulary
 from tenant_apps.website.demo import seed_website
 from tenant_apps.worksheets.demo import seed_worksheets
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             seed_billing()
             seed_scheduling()
             seed_materials()
+            seed_vocabulary()
             seed_website()
             seed_worksheets()
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Logins (password for all: {DEMO_PASSWORD}):"))
