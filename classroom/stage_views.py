@@ -1,4 +1,5 @@
-"""The room's HTTP side of the stage: the teacher adds an item or a template mid-lesson; either side adds a word.
+"""The room's HTTP side of the stage: the teacher adds an item or a template mid-lesson, searches the library
+and keeps a found material in the plan; either side adds a word.
 
 Both answer JSON for the room's script. The lesson's two people only (404 for anyone else, the same
 answer as for a lesson that does not exist); adding an item is the teacher's (403 for the student).
@@ -16,9 +17,9 @@ from classroom.access import lesson_for_seat
 from classroom.stage import stage_announce
 from tenant_apps.materials.forms import ItemForm
 from tenant_apps.materials.models import LessonPlan
-from tenant_apps.materials.permissions import can_view_plan
-from tenant_apps.materials.selectors import material_payload
-from tenant_apps.materials.services import plan_copy, plan_create
+from tenant_apps.materials.permissions import can_view_plan, materials_visible_to
+from tenant_apps.materials.selectors import LibraryFilters, material_payload, material_search
+from tenant_apps.materials.services import lesson_plan_use_material, plan_copy, plan_create
 from tenant_apps.materials.views import add_item_from_form
 from tenant_apps.vocabulary.forms import WordForm
 from tenant_apps.vocabulary.services import word_add
@@ -80,6 +81,37 @@ def _room_plan(request, seat) -> LessonPlan:
     if plan is None:
         plan = plan_create(owner=request.user, lesson=seat.lesson, title=_("This lesson's plan"))
     return plan
+
+
+@login_required
+def room_library_search(request, lesson_id):
+    """The teacher searches the whole library from the stage panel (as they type); JSON for the room's script."""
+    seat = _seat_or_404(request.user, lesson_id)
+    if not seat.is_leader:
+        raise PermissionDenied
+    filters = LibraryFilters(q=request.GET.get("q", "")[:200])
+    results = [
+        {"id": material.pk, "title": material.title, "kind": material.kind, "kindLabel": material.get_kind_display(),
+         "where": f"{material.lesson.course.title} · {material.lesson.number}" if material.lesson_id else "",
+         "pages": material.page_count}
+        for material in material_search(request.user, filters, limit=20)
+    ]
+    return JsonResponse({"results": results})
+
+
+@login_required
+@require_POST
+def room_library_add(request, lesson_id, material_id):
+    """"Add to this lesson's plan": a material found mid-lesson stays in the plan for next time."""
+    seat = _seat_or_404(request.user, lesson_id)
+    if not seat.is_leader:
+        raise PermissionDenied
+    material = materials_visible_to(request.user).filter(pk=material_id).first()
+    if material is None:
+        raise Http404
+    item = lesson_plan_use_material(lesson=seat.lesson, material=material, by=request.user)
+    html = render_to_string("materials/_room_item.html", {"item": item, "plan": item.plan}, request=request)
+    return JsonResponse({"item": material_payload(material), "html": html, "plan": item.plan_id}, status=201)
 
 
 @login_required

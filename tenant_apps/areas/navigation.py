@@ -23,6 +23,7 @@ AREAS: dict[str, list[Section]] = {
         Section("dashboard", _("Dashboard"), ready=True),
         Section("schedule", _("Schedule"), ready=True),
         Section("lessons", _("Lessons"), ready=True),
+        Section("courses", _("Courses"), ready=True),
         Section("homework", _("Homework"), about=_("Assignments after each lesson, your rating and the backlog.")),
         Section("worksheets", _("Worksheets"), ready=True),
         Section("dictionary", _("My dictionary"), ready=True),
@@ -104,6 +105,7 @@ _OWN_PAGES = {
     (Role.TEACHER, "dictionaries"): "vocabulary:dictionaries",
     (Role.MANAGER, "dictionaries"): "vocabulary:dictionaries",
     (Role.STUDENT, "lesson-plan"): "materials:student_topics",
+    (Role.STUDENT, "courses"): "materials:student_courses",
     (Role.TEACHER, "assignments"): "worksheets:teacher",
     (Role.STUDENT, "worksheets"): "worksheets:student",
 }

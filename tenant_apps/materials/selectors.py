@@ -10,7 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tenant_apps.materials import hooks, library
-from tenant_apps.materials.models import Course, LessonPlan, Material, PlanItem, Stage, Topic
+from tenant_apps.materials.models import (
+    Course,
+    CourseLesson,
+    LessonPlan,
+    Material,
+    PlanItem,
+    Stage,
+    StudentMaterial,
+    Topic,
+)
 from tenant_apps.materials.permissions import courses_visible_to, materials_visible_to
 from tenant_apps.scheduling.models import Lesson
 
@@ -212,3 +221,58 @@ def next_lessons_to_use_in(teacher, *, now=None):
             seen.add(lesson.student_id)
             first.append(lesson)
     return first
+
+
+# The student's Courses -----------------------------------------------------------------------------------------
+@dataclass
+class StudentCourse:
+    enrollment: object
+    course: Course | None
+    lessons: list  # [(CourseLesson, done: bool, is_next: bool)]
+    given: list  # StudentMaterial rows, newest first
+
+
+def student_courses(student) -> list[StudentCourse]:
+    """Per language the student learns: the teacher who leads it, level and goal; the course their lessons
+    follow (the one most of what they were shown comes from), its lessons done and the next; and every
+    material shown or assigned so far, to open again. Computed from what happened: nothing to keep in sync.
+    A fixed number of queries."""
+    from tenant_apps.learning.models import Enrollment
+
+    enrollments = list(Enrollment.objects.filter(student=student, is_active=True)
+                       .select_related("language", "teacher", "level").order_by("language__ordering", "pk"))
+    given = list(StudentMaterial.objects.filter(student=student)
+                 .select_related("material__lesson__course", "lesson__enrollment").order_by("-at", "-pk"))
+    counts: dict[int, dict[int, int]] = {}
+    for row in given:
+        course_lesson = row.material.lesson
+        if course_lesson is not None:
+            per_language = counts.setdefault(course_lesson.course.language_id, {})
+            per_language[course_lesson.course_id] = per_language.get(course_lesson.course_id, 0) + 1
+    course_ids = [max(per, key=per.get) for per in counts.values()]
+    courses = {course.pk: course for course in Course.objects.filter(pk__in=course_ids)
+               .prefetch_related(Prefetch("lessons", queryset=CourseLesson.objects.order_by("number")))}
+    done_lessons = {row.material.lesson_id for row in given if row.material.lesson_id}
+    result = []
+    for enrollment in enrollments:
+        per = counts.get(enrollment.language_id)
+        course = courses.get(max(per, key=per.get)) if per else None
+        lessons, next_found = [], False
+        for lesson in course.lessons.all() if course else []:
+            done = lesson.pk in done_lessons
+            is_next = not done and not next_found
+            next_found = next_found or is_next
+            lessons.append((lesson, done, is_next))
+        mine = [row for row in given if (row.lesson and row.lesson.enrollment.language_id == enrollment.language_id)
+                or (row.lesson is None and row.material.language_id in (None, enrollment.language_id))]
+        result.append(StudentCourse(enrollment=enrollment, course=course, lessons=lessons, given=mine))
+    return result
+
+
+def get_given_for_student(student, pk: int) -> StudentMaterial:
+    from django.http import Http404
+
+    row = StudentMaterial.objects.select_related("material").filter(pk=pk, student=student).first()
+    if row is None:
+        raise Http404
+    return row

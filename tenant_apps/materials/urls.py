@@ -15,6 +15,8 @@ urlpatterns = [
     path("teacher/materials/items/<int:pk>/move/", views.item_move, name="item_move"),
     path("teacher/materials/items/<int:pk>/delete/", views.item_delete, name="item_delete"),
     path("student/lesson-plan/", views.student_topics, name="student_topics"),
+    path("student/courses/", views.student_courses, name="student_courses"),
+    path("student/courses/materials/<int:pk>/", views.student_material, name="student_material"),
     # The library
     path("teacher/materials/library/", views_library.library_home, name="library"),
     path("teacher/materials/library/search/", views_library.library_search, name="library_search"),

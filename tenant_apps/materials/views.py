@@ -183,6 +183,19 @@ def student_topics(request):
                   {"lessons": selectors.shared_topics_for_student(request.user)})
 
 
+# The student's Courses ------------------------------------------------------------------------------------
+@role_required(Role.STUDENT, section="courses")
+def student_courses(request):
+    return render(request, "materials/student_courses.html", {"courses": selectors.student_courses(request.user)})
+
+
+@role_required(Role.STUDENT, section="courses")
+def student_material(request, pk):
+    """A material the student was shown or assigned, as it was shown (the snapshot)."""
+    given = selectors.get_given_for_student(request.user, pk)
+    return render(request, "materials/student_material.html", {"given": given, "item": given.snapshot})
+
+
 # Files: only after the access check ----------------------------------------------------------------------
 @login_required
 def material_file(request, pk, extension=None):

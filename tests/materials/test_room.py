@@ -1,5 +1,6 @@
 """The stage and the plan panel inside the lesson room, and the teacher's upload mid-lesson."""
 
+import pytest
 from django_tenants.utils import schema_context
 
 from tenant_apps.materials.models import LessonPlan, PlanItem
@@ -101,3 +102,35 @@ def test_only_a_template_can_be_brought_in_and_only_by_the_teacher(client_for, c
     assert client_for(cast.b, cast.b.teacher).post(url, {"template": template.pk}).status_code == 404
     with schema_context(alpha.school.schema_name):  # the request on beta's host left the connection there
         assert LessonPlan.objects.filter(lesson=lesson).count() == 1
+
+
+@pytest.mark.access("stage:library_search", "stage:library_add", who="allowed")
+def test_the_teacher_searches_the_library_mid_lesson_and_keeps_a_find_in_the_plan(client_for, alpha, lesson):
+    from tenant_apps.materials.library import material_create
+
+    found = material_create(owner=alpha.methodologist, kind="link", title="Phrasal verbs", shared=True,
+                            url="https://example.com/phrasal")
+    client = client_for(alpha, alpha.teacher)
+
+    results = client.get(f"/lessons/{lesson.pk}/stage/library/", {"q": "phrasl"}).json()["results"]  # a typo
+    assert [result["id"] for result in results] == [found.pk]
+    response = client.post(f"/lessons/{lesson.pk}/stage/library/{found.pk}/plan/")
+
+    assert response.status_code == 201
+    assert PlanItem.objects.get(plan__lesson=lesson).material == found
+    assert f'data-material="{found.pk}"' in response.json()["html"]
+
+
+@pytest.mark.access("stage:library_search", "stage:library_add", who="wrong_role")
+def test_the_student_and_outsiders_cannot_search_or_add_from_the_room(client_for, alpha, lesson):
+    from tenant_apps.materials.library import material_create
+
+    found = material_create(owner=alpha.teacher, kind="text", title="Story", text="x", shared=True)
+    for who, status in (("student", 403), ("student2", 404), ("teacher2", 404)):
+        client = client_for(alpha, getattr(alpha, who))
+        assert client.get(f"/lessons/{lesson.pk}/stage/library/", {"q": "story"}).status_code == status, who
+        assert client.post(f"/lessons/{lesson.pk}/stage/library/{found.pk}/plan/").status_code == status, who
+    private = material_create(owner=alpha.teacher2, kind="text", title="Draft", text="x")
+    response = client_for(alpha, alpha.teacher).post(f"/lessons/{lesson.pk}/stage/library/{private.pk}/plan/")
+    assert response.status_code == 404
+    assert not PlanItem.objects.exists()

@@ -41,6 +41,10 @@ def room_stage(lesson, seat):
             "paused": _("Paused"),
             "wordAdded": _("Added to the dictionary: %(word)s"),
             "failed": _("Something went wrong. Please try again."),
+            "show": _("Show"),
+            "addToPlan": _("Add to this lesson's plan"),
+            "addedToPlan": _("Added to this lesson's plan: %(title)s"),
+            "noResults": _("Nothing found in the library."),
         },
     }
 
@@ -55,6 +59,8 @@ def room_plan_panel(lesson, seat):
         "plans": plans,
         "item_url": reverse("stage:item_new", args=[lesson.pk]),
         "plan_url": reverse("stage:plan_new", args=[lesson.pk]),
+        "search_url": reverse("stage:library_search", args=[lesson.pk]),
+        "add_url": reverse("stage:library_add", args=[lesson.pk, 0]),
         "templates": list(templates_shelf()),
         "form": ItemForm(auto_id=f"stage-item-{lesson.pk}-%s"),
         "accept": accept,

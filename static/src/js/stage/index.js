@@ -175,6 +175,85 @@ class Stage {
     if (form) this.bindAddForm(panel, form);
     const templateForm = panel.querySelector("[data-plan-template]");
     if (templateForm) this.bindTemplateForm(panel, templateForm);
+    const search = panel.querySelector("[data-stage-search]");
+    if (search) this.bindSearch(panel, search);
+  }
+
+  // The whole library, searched as the teacher types; any result is shown at once or kept in the plan.
+  bindSearch(panel, box) {
+    const input = box.querySelector("[data-stage-search-input]");
+    const list = box.querySelector("[data-stage-search-results]");
+    const status = box.querySelector("[data-stage-search-status]");
+    let timer = null;
+    let asked = 0;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const q = input.value.trim();
+        const mine = ++asked;
+        if (!q) {
+          list.replaceChildren();
+          status.textContent = "";
+          return;
+        }
+        try {
+          const response = await fetch(`${box.dataset.url}?q=${encodeURIComponent(q)}`, { credentials: "same-origin" });
+          const body = await response.json();
+          if (mine !== asked) return; // a newer search is on its way
+          list.replaceChildren(...body.results.map((result) => this.searchRow(panel, box, result)));
+          status.textContent = body.results.length ? "" : this.strings.noResults;
+        } catch (failure) {
+          status.textContent = this.strings.failed;
+        }
+      }, 250);
+    });
+    input.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
+  }
+
+  searchRow(panel, box, result) {
+    const row = document.createElement("li");
+    row.dataset.material = String(result.id);
+    row.dataset.searchResult = "";
+    const label = document.createElement("span");
+    const badge = document.createElement("span");
+    badge.className = "badge";
+    badge.textContent = result.kindLabel;
+    label.append(badge, ` ${result.title}`);
+    if (result.where) {
+      const where = document.createElement("span");
+      where.className = "help";
+      where.textContent = ` · ${result.where}`;
+      label.append(where);
+    }
+    const show = document.createElement("button");
+    show.type = "button";
+    show.className = "button button-small";
+    show.textContent = this.strings.show;
+    show.setAttribute("aria-label", `${this.strings.show}: ${result.title}`);
+    show.addEventListener("click", () => this.showMaterial(result.id, 1));
+    const keep = document.createElement("button");
+    keep.type = "button";
+    keep.className = "button button-secondary button-small";
+    keep.textContent = this.strings.addToPlan;
+    keep.setAttribute("aria-label", `${this.strings.addToPlan}: ${result.title}`);
+    keep.addEventListener("click", async () => {
+      const token = panel.querySelector("input[name=csrfmiddlewaretoken]");
+      const response = await fetch(box.dataset.addUrl.replace(/\/0\/plan\/$/, `/${result.id}/plan/`), {
+        method: "POST", headers: { "X-CSRFToken": token ? token.value : "" }, credentials: "same-origin",
+      });
+      if (response.status !== 201) {
+        box.querySelector("[data-stage-search-status]").textContent = this.strings.failed;
+        return;
+      }
+      this.addToPanel(panel, await response.json());
+      keep.disabled = true;
+      box.querySelector("[data-stage-search-status]").textContent = format(this.strings.addedToPlan,
+        { title: result.title });
+    });
+    const actions = document.createElement("span");
+    actions.append(show, keep);
+    row.append(label, actions);
+    return row;
   }
 
   // A template copied into the lesson mid-lesson becomes one more plan, shown at once.
