@@ -1,10 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tenant_apps.accounts.admin_site import platform_admin_site, school_admin_site
 from tenant_apps.accounts.models import Invitation, LoginLink, User
+from tenant_apps.accounts.services import user_erase, user_erase_plan
 
 
 class UserAdmin(DjangoUserAdmin):
@@ -24,6 +30,36 @@ class UserAdmin(DjangoUserAdmin):
         (_("Roles"), {"fields": ["is_student", "is_teacher", "is_methodologist", "is_manager"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["deactivate"]
+
+    @admin.action(description=_("Deactivate the selected people (they can no longer log in; nothing is deleted)"))
+    def deactivate(self, request, queryset):
+        changed = queryset.exclude(pk=request.user.pk).update(is_active=False)
+        self.message_user(request, ngettext("%(count)d person deactivated.", "%(count)d people deactivated.",
+                                            changed) % {"count": changed}, messages.SUCCESS)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """A person with history (lessons, passes, trials) is removed by `user_erase`: this page says first
+        what goes and what stays. Without history, Django's own deletion."""
+        user = self.get_object(request, object_id)
+        if user is None or not self.has_delete_permission(request, user):
+            return super().delete_view(request, object_id, extra_context)
+        plan = user_erase_plan(user)
+        if not plan.stays:
+            return super().delete_view(request, object_id, extra_context)
+        if request.method == "POST":
+            try:
+                user_erase(user=user, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, _("Removed. The school's history keeps its rows, without the person's "
+                                             "name or email."), messages.SUCCESS)
+                return redirect(reverse(f"{self.admin_site.name}:accounts_user_changelist"))
+        request.current_app = self.admin_site.name
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "object": user, "plan": plan,
+                   "title": _("Remove %(name)s?") % {"name": user}}
+        return TemplateResponse(request, "admin/accounts/user/erase_confirmation.html", context)
 
 
 class LoginLinkAdmin(admin.ModelAdmin):

@@ -2,13 +2,16 @@
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.accounts.models import Invitation, LoginLink, User
 
@@ -174,4 +177,54 @@ def user_time_zone_set(*, user: User, time_zone: str) -> User:
     if user.time_zone != time_zone:
         user.time_zone = time_zone
         user.save(update_fields=["time_zone"])
+    return user
+
+
+@dataclass
+class ErasePlan:
+    """What removing a person does: `goes` would be deleted with them, `stays` is the school's history."""
+
+    goes: dict[str, int]
+    stays: dict[str, int]
+
+
+def user_erase_plan(user: User) -> ErasePlan:
+    """Counts by kind (verbose plural names) of what erasing `user` deletes and what it keeps."""
+    from django.contrib.admin.utils import NestedObjects
+    from django.db import router
+
+    collector = NestedObjects(using=router.db_for_write(User))
+    collector.collect([user])
+    goes = {str(model._meta.verbose_name_plural): len(objects) for model, objects in collector.data.items()
+            if model is not User and objects}
+    stays: dict[str, int] = {}
+    for obj in collector.protected:
+        name = str(obj._meta.verbose_name_plural)
+        stays[name] = stays.get(name, 0) + 1
+    return ErasePlan(goes=goes, stays=stays)
+
+
+@transaction.atomic
+def user_erase(*, user: User, by: User) -> User:
+    """Remove a person who has history (lessons, passes, trials) the school must keep.
+
+    Everything that would be deleted with them is deleted (notifications, their dictionary, sessions,
+    login links...); the history stays, pointing at a row that no longer says who they were: no name, no
+    email, no photo, no password, inactive. The ledger keeps every row.
+    """
+    if user.pk == by.pk:
+        raise ValidationError(_("You cannot remove yourself."), code="self")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    for relation in User._meta.related_objects:
+        if relation.on_delete is models.CASCADE and not relation.many_to_many:
+            relation.related_model._base_manager.filter(**{relation.field.name: user}).delete()
+    user.groups.clear()
+    user.user_permissions.clear()
+    if user.photo:
+        user.photo.delete(save=False)
+    user.full_name = str(_("Removed person #%(id)s") % {"id": user.pk})
+    user.email = f"removed-{user.pk}@removed.invalid"
+    user.set_unusable_password()
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.save()
     return user

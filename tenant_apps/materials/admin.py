@@ -1,7 +1,29 @@
 from django.contrib import admin
+from django.db import models
+from django.forms import ClearableFileInput
+from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.accounts.admin_site import school_admin_site
 from tenant_apps.materials.models import Course, LessonPlan, LibrarySettings, Material, PlanItem, Stage, Topic
+
+
+class PrivateFileInput(ClearableFileInput):
+    """The school's private files have no public URL (materials.storage): name the current file, no link."""
+
+    template_name = "materials/admin/private_file_input.html"
+
+    def is_initial(self, value):
+        return bool(value)
+
+
+class PrivateFilesAdmin(admin.ModelAdmin):
+    """Files of the private storage: shown by name, opened only through the access-checked views."""
+
+    formfield_overrides = {models.FileField: {"widget": PrivateFileInput}}
+
+    @admin.display(description=_("file"))
+    def file_name(self, obj):
+        return obj.file.name.rsplit("/", 1)[-1] if obj.file else "—"
 
 
 class PlanItemInline(admin.TabularInline):
@@ -38,7 +60,7 @@ class PlanItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Course, site=school_admin_site)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(PrivateFilesAdmin):
     list_display = ["title", "language", "owner", "shared", "updated_at"]
     list_filter = ["shared", "language"]
     search_fields = ["title", "description", "owner__email"]
@@ -47,12 +69,13 @@ class CourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Material, site=school_admin_site)
-class MaterialAdmin(admin.ModelAdmin):
+class MaterialAdmin(PrivateFilesAdmin):
     list_display = ["title", "kind", "owner", "shared", "lesson", "updated_at"]
     list_filter = ["kind", "shared"]
     search_fields = ["title", "description", "url"]
     raw_id_fields = ["owner", "lesson"]
-    readonly_fields = ["file", "content_type", "size", "width", "height", "pages", "preview", "preview_image"]
+    readonly_fields = ["file_name", "content_type", "size", "width", "height", "pages", "preview", "preview_image"]
+    exclude = ["file"]
     list_select_related = ["owner", "lesson__course"]
 
 

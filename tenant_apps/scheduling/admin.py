@@ -1,4 +1,11 @@
+from datetime import timedelta
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.accounts.admin_site import school_admin_site
 from tenant_apps.scheduling.ical import feed_token
@@ -13,6 +20,7 @@ from tenant_apps.scheduling.models import (
     WeeklyPlan,
     WorkingHours,
 )
+from tenant_apps.scheduling.reschedule import lesson_move
 
 
 @admin.register(WorkingHours, site=school_admin_site)
@@ -59,9 +67,41 @@ class PlanSlotAdmin(admin.ModelAdmin):
     raw_id_fields = ["plan"]
 
 
+class LessonMoveForm(forms.ModelForm):
+    """Only the time changes here, through `lesson_move`: the calendar's rules, both sides told."""
+
+    class Meta:
+        model = Lesson
+        fields = ["starts_at"]
+        labels = {"starts_at": _("Move to")}
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, lesson = cleaned.get("starts_at"), self.instance
+        self.move_to = None
+        # The form shows whole seconds: a time within a second of the current one is no move.
+        if starts_at is None or abs(starts_at - Lesson.objects.get(pk=lesson.pk).starts_at) < timedelta(seconds=1):
+            return cleaned
+        # The service's checks, as a dry run: the real move happens in save_model, under its locks.
+        try:
+            with transaction.atomic():
+                lesson_move(lesson=lesson, starts_at=starts_at, by=self.moved_by)
+                raise _DryRun
+        except _DryRun:  # the move would succeed
+            self.move_to = starts_at
+        except ValidationError as error:
+            self.add_error("starts_at", error)
+        return cleaned
+
+
+class _DryRun(Exception):
+    pass
+
+
 @admin.register(Lesson, site=school_admin_site)
 class LessonAdmin(admin.ModelAdmin):
-    """Lessons change through the school's pages (credits move with them); here they are read."""
+    """Lessons are booked, cancelled and marked on the school's pages (credits move with them). Here a
+    lesson not started yet can be moved, through the same service as the calendar."""
 
     list_display = ["starts_at", "student", "teacher", "status", "needs_attention"]
     list_filter = ["status", "enrollment__language"]
@@ -69,12 +109,29 @@ class LessonAdmin(admin.ModelAdmin):
     list_select_related = ["student", "teacher"]
     raw_id_fields = ["enrollment", "teacher", "student", "lesson_pass", "plan", "marked_by", "cancelled_by"]
     date_hierarchy = "starts_at"
+    form = LessonMoveForm
 
     def has_add_permission(self, request):
         return False  # a lesson takes a credit: book it through the schedule so the ledger follows
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def _movable(self, obj) -> bool:
+        return obj is not None and obj.status == Lesson.Status.SCHEDULED and obj.starts_at > timezone.now()
+
+    def get_readonly_fields(self, request, obj=None):
+        names = [field.name for field in Lesson._meta.fields if field.name != "id"]
+        return [name for name in names if not (name == "starts_at" and self._movable(obj))]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.moved_by = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if getattr(form, "move_to", None) is not None:
+            lesson_move(lesson=Lesson.objects.get(pk=obj.pk), starts_at=form.move_to, by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # nothing else of a lesson is edited here
 
 
 @admin.register(Freeze, site=school_admin_site)

@@ -127,11 +127,12 @@ def _move(lesson: Lesson, *, starts_at: datetime, now: datetime) -> datetime:
 
 @transaction.atomic
 def lesson_move(*, lesson: Lesson, starts_at: datetime, by, now: datetime | None = None) -> Lesson:
-    """The teacher moves a lesson not started yet to another free time inside their hours and the pass."""
+    """The teacher (or a manager, e.g. in the school's admin) moves a lesson not started yet to another free
+    time inside the teacher's hours and the pass. Whoever did not move it is told."""
     now = now or timezone.now()
     _lock_pass_of(lesson)
     lesson = Lesson.objects.select_for_update().select_related("student", "teacher").get(pk=lesson.pk)
-    if by.pk != lesson.teacher_id:
+    if by.pk != lesson.teacher_id and not by.is_manager:
         raise PermissionDenied
     if lesson.status != Status.SCHEDULED:
         raise ValidationError(_("This lesson is not scheduled any more."), code="not_scheduled")
@@ -141,10 +142,11 @@ def lesson_move(*, lesson: Lesson, starts_at: datetime, by, now: datetime | None
     # A proposal still waiting is answered by the move.
     Proposal.objects.filter(lesson=lesson, status=Proposal.Status.PENDING).update(
         status=Proposal.Status.DECLINED, decided_by=by, decided_at=now)
-    student = lesson.student
-    notify(student, kinds.LESSON_MOVED, {
-        "old": _when(student, old_start), "new": _when(student, starts_at), "by": by.get_full_name(),
-    }, url=STUDENT_LESSONS)
+    for person, url in ((lesson.student, STUDENT_LESSONS), (lesson.teacher, TEACHER_LESSONS)):
+        if person.pk != by.pk:
+            notify(person, kinds.LESSON_MOVED, {
+                "old": _when(person, old_start), "new": _when(person, starts_at), "by": by.get_full_name(),
+            }, url=url)
     return lesson
 
 
