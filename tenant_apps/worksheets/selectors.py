@@ -5,8 +5,13 @@ from django.urls import reverse
 from tenant_apps.worksheets.models import Share, Worksheet
 
 
-def background_pages(worksheet: Worksheet) -> list[dict]:
-    """The background's pages with their URLs and the boxes (items and suggestions) on each."""
+def background_pages(worksheet: Worksheet, items: list | None = None) -> list[dict]:
+    """The background's pages with their URLs and the boxes (items and suggestions) on each.
+
+    `items`: the items as the page shows them; a student's page passes the runner's public views, so no
+    answer reaches it through a box.
+    """
+    items = worksheet.items if items is None else items
     background = worksheet.background
     if background is None:
         return []
@@ -15,7 +20,7 @@ def background_pages(worksheet: Worksheet) -> list[dict]:
         pages.append({
             "number": number, "width": page["width"], "height": page["height"],
             "url": reverse("worksheets:file_page", args=[background.pk, number]),
-            "items": [item for item in worksheet.items if item.get("box", {}).get("page") == number],
+            "items": [item for item in items if (item.get("box") or {}).get("page") == number],
             "suggestions": [s for s in worksheet.suggestions if s["page"] == number],
         })
     return pages

@@ -34,9 +34,10 @@ def run(request, pk):
     worksheet = get_worksheet_to_attempt(request.user, pk)
     attempt = services.attempt_start(worksheet=worksheet, student=request.user,
                                      lesson=lesson_with_worksheet_for_student(request.user, worksheet))
+    items = runner.view_items(worksheet.items, attempt.answers)
     return render(request, "worksheets/run.html", {
-        "worksheet": worksheet, "attempt": attempt, "items": runner.view_items(worksheet.items, attempt.answers),
-        "pages": selectors.background_pages(worksheet),
+        "worksheet": worksheet, "attempt": attempt, "items": items,
+        "pages": selectors.background_pages(worksheet, items),
     })
 
 
@@ -72,10 +73,10 @@ def result(request, pk):
     attempt = get_attempt_for_student(request.user, pk)
     if not attempt.is_submitted:
         return redirect("worksheets:run", pk=attempt.worksheet_id)
+    items = runner.result_items(attempt.worksheet.items, attempt.answers, attempt.result)
     return render(request, "worksheets/result.html", {
-        "attempt": attempt, "worksheet": attempt.worksheet,
-        "items": runner.result_items(attempt.worksheet.items, attempt.answers, attempt.result),
-        "pages": selectors.background_pages(attempt.worksheet),
+        "attempt": attempt, "worksheet": attempt.worksheet, "items": items,
+        "pages": selectors.background_pages(attempt.worksheet, items),
     })
 
 

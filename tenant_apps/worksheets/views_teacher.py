@@ -246,9 +246,10 @@ def gift_export(request, pk):
 @teacher_page
 def preview(request, pk):
     worksheet = get_worksheet_to_change(request.user, pk)
+    items = runner.view_items(worksheet.items, {})
     return render(request, "worksheets/run.html", {
-        "worksheet": worksheet, "items": runner.view_items(worksheet.items, {}), "attempt": None, "preview": True,
-        "pages": selectors.background_pages(worksheet),
+        "worksheet": worksheet, "items": items, "attempt": None, "preview": True,
+        "pages": selectors.background_pages(worksheet, items),
     })
 
 
@@ -275,8 +276,8 @@ def attempt_detail(request, pk):
             else:
                 messages.success(request, _("Graded."))
                 return redirect("worksheets:attempt", pk=attempt.pk)
+    items = runner.result_items(attempt.worksheet.items, attempt.answers, attempt.result)
     return render(request, "worksheets/attempt.html", {
-        "attempt": attempt, "worksheet": attempt.worksheet, "grade_form": form,
-        "items": runner.result_items(attempt.worksheet.items, attempt.answers, attempt.result),
-        "pages": selectors.background_pages(attempt.worksheet),
+        "attempt": attempt, "worksheet": attempt.worksheet, "grade_form": form, "items": items,
+        "pages": selectors.background_pages(attempt.worksheet, items),
     }, status=422 if form.errors else 200)

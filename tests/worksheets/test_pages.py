@@ -306,3 +306,21 @@ def test_a_worksheet_has_its_card_in_the_library_and_the_title_follows(client_fo
     assert material.title == "To be, revised"
     payload = handler_for("worksheet").payload(material)
     assert payload["worksheet"] == worksheet.pk and payload["run_url"] == f"/student/worksheets/{worksheet.pk}/"
+
+
+def test_a_box_on_a_pdf_page_is_an_answer_field_that_holds_no_answer(client_for, alpha):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tenant_apps.worksheets.backgrounds import worksheet_from_background
+    from tenant_apps.worksheets.services import worksheet_item_save, worksheet_share
+
+    worksheet = worksheet_from_background(owner=alpha.teacher, title="Printed", upload=SimpleUploadedFile(
+        "p.pdf", text_pdf(PRINTED_WORKSHEET), content_type="application/pdf"))
+    box = {key: worksheet.suggestions[0][key] for key in ("page", "x", "y", "w", "h")}
+    item = worksheet_item_save(worksheet=worksheet, item={"type": "gaps", "text": ["", ""], "box": box,
+                                                          "gaps": [{"answers": [{"text": "zebrawork"}]}]})
+    worksheet_share(worksheet=worksheet, student=alpha.student)
+
+    page = client_for(alpha, alpha.student).get(f"/student/worksheets/{worksheet.pk}/").content.decode()
+    assert f'name="{item["id"]}.0"' in page and "data-box=" in page
+    assert "zebrawork" not in page

@@ -139,20 +139,27 @@ function enableOrder(list) {
 }
 
 // Words into gaps (one word a gap) -----------------------------------------------------------------------------
-// Each gap's <select> keeps its value; the chips and slots are drawn from it. Tap a word, then a gap (or the
-// other way round); Enter and Space do the same from the keyboard; or drag the word.
+// Each gap's <select> keeps its value; the slots and the bank are drawn from it. Tap a word, then a gap;
+// Enter and Space do the same from the keyboard; or drag the word onto the gap (SortableJS, pointer events).
+// A filled gap shows its word; tapping it (or Enter) sends the word back to the bank.
 function enableWords(root) {
   const bank = root.querySelector("[data-bank]");
   const selects = [...root.querySelectorAll("select[data-slot]")];
-  const chips = new Map([...bank.querySelectorAll("[data-chip]")].map((chip) => [chip.dataset.chip, chip.parentElement]));
+  const chips = new Map([...bank.querySelectorAll("[data-chip]")].map((chip) => [chip.dataset.chip, chip]));
   const text = strings();
   let picked = null;
   const slots = selects.map((select) => {
+    // Named by its gap and showing its word: what is seen and what is read stay the same.
     const slot = document.createElement("span");
     slot.className = "ws-slot";
     slot.setAttribute("role", "button");
     slot.tabIndex = 0;
-    slot.setAttribute("aria-label", select.getAttribute("aria-label"));
+    const name = document.createElement("span");
+    name.className = "visually-hidden";
+    name.textContent = `${select.getAttribute("aria-label")}: `;
+    const word = document.createElement("span");
+    word.className = "ws-slot-word";
+    slot.append(name, word);
     select.hidden = true;
     select.after(slot);
     return slot;
@@ -161,22 +168,18 @@ function enableWords(root) {
   function render() {
     const used = new Set();
     selects.forEach((select, index) => {
-      const holder = chips.get(select.value);
-      if (holder && !used.has(select.value)) {
-        used.add(select.value);
-        slots[index].replaceChildren(holder);
-      } else {
-        select.value = "";
-        slots[index].replaceChildren();
-      }
+      const chip = chips.get(select.value);
+      if (!chip || used.has(select.value)) select.value = "";
+      else used.add(select.value);
+      slots[index].querySelector(".ws-slot-word").textContent = chip && select.value ? chip.textContent : "…";
       slots[index].classList.toggle("ws-slot-filled", Boolean(select.value));
     });
-    chips.forEach((holder, id) => { if (!used.has(id)) bank.appendChild(holder); });
+    chips.forEach((chip, id) => { chip.parentElement.hidden = used.has(id); });
   }
 
   function pick(id) {
     picked = picked === id ? null : id;
-    chips.forEach((holder, chipId) => holder.firstElementChild.setAttribute("aria-pressed", String(chipId === picked)));
+    chips.forEach((chip, chipId) => chip.setAttribute("aria-pressed", String(chipId === picked)));
     if (picked && text.pick) announce(root, text.pick);
   }
 
@@ -191,29 +194,26 @@ function enableWords(root) {
   root.addEventListener("click", (event) => {
     const chip = event.target.closest("[data-chip]");
     const slot = event.target.closest(".ws-slot");
-    if (slot && picked) return place(slots.indexOf(slot), picked);
-    if (chip && chip.closest(".ws-slot") && !picked) return place(slots.indexOf(chip.closest(".ws-slot")), "");
-    if (chip) return pick(chip.dataset.chip);
-    return undefined;
+    if (slot) place(slots.indexOf(slot), picked || "");
+    else if (chip) pick(chip.dataset.chip);
   });
   root.addEventListener("keydown", (event) => {
     const slot = event.target.closest(".ws-slot");
-    if (slot && event.target === slot && (event.key === "Enter" || event.key === " ")) {
+    if (slot && (event.key === "Enter" || event.key === " ")) {
       event.preventDefault();
       place(slots.indexOf(slot), picked || "");
     }
   });
   const group = `words-${Math.random()}`;
-  Sortable.create(bank, { group, sort: false, animation: 120, onAdd: sync });
-  slots.forEach((slot) => Sortable.create(slot, { group, animation: 120, onAdd: sync }));
-  function sync() {
-    slots.forEach((slot, index) => {
-      const chips_ = [...slot.querySelectorAll("[data-chip]")];
-      selects[index].value = chips_.length ? chips_[chips_.length - 1].dataset.chip : "";
-    });
-    render();
-    root.dispatchEvent(new Event("worksheet:changed", { bubbles: true }));
-  }
+  Sortable.create(bank, { group: { name: group, pull: true, put: false }, sort: false, animation: 120 });
+  slots.forEach((slot, index) => Sortable.create(slot, {
+    group: { name: group, pull: false, put: true },
+    onAdd(event) {
+      const chip = event.item.querySelector("[data-chip]");
+      bank.appendChild(event.item); // the bank keeps its words; the gap shows the word's text
+      if (chip) place(index, chip.dataset.chip);
+    },
+  }));
   render();
 }
 
