@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tenant_apps.scheduling.trials import TRIAL_DAYS, TRIAL_MINUTES, methodologist_free_slots
 from tenant_apps.website import services
@@ -23,7 +24,7 @@ from tenant_apps.website.cache import cached_fragment
 from tenant_apps.website.forms import PREFERRED_HOURS, TrialBookingForm, preferred_value
 from tenant_apps.website.media_access import can_open_media
 from tenant_apps.website.models import TrialBooking
-from tenant_apps.website.selectors import group_slots_by_day, home_context, site_profile
+from tenant_apps.website.selectors import group_slots_by_day, home_context, site_profile, teachers_for_site
 
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -41,6 +42,44 @@ def home(request):
         lambda: render_to_string("website/_home_body.html", {**home_context(site), "school": request.tenant}),
     )
     return render(request, "website/home.html", {"body": body, "site": site})
+
+
+# The site's own pages: the home page's sections, each on a page of its own (cached the same way).
+_PAGES = {
+    "process": ("website/_section_how.html", gettext_lazy("How it works"),
+                gettext_lazy("From a free intro lesson to your own teacher and weekly schedule, step by step.")),
+    "teachers": ("website/_section_teachers.html", gettext_lazy("Teachers"),
+                 gettext_lazy("Our teachers, their languages and a short video from each.")),
+    "prices": ("website/_section_prices.html", gettext_lazy("Prices"),
+               gettext_lazy("Packages of one-to-one lessons and what they cost.")),
+}
+
+
+def _page(request, name: str, *, template: str, title: str, description: str, extra=None):
+    language, site = translation.get_language(), _site()
+
+    def build():
+        context = {**home_context(site), **(extra or {}), "school": request.tenant, "standalone": True}
+        return render_to_string(template, context)
+
+    body = cached_fragment(name, language, build)
+    context = {"body": body, "site": site, "page_title": title, "page_description": description}
+    return render(request, "website/page.html", context)
+
+
+def site_page(request, name):
+    template, title, description = _PAGES[name]
+    return _page(request, name, template=template, title=title, description=description)
+
+
+def teacher_page(request, pk):
+    """One teacher's page (a teacher the site shows; any other is a 404) with their video."""
+    teacher = next((teacher for teacher in teachers_for_site() if teacher.pk == pk), None)
+    if teacher is None:
+        raise Http404
+    bio = teacher.profile.bio.splitlines()[0] if teacher.profile and teacher.profile.bio else ""
+    return _page(request, f"teacher-{pk}", template="website/_teacher_page.html", title=teacher.get_full_name(),
+                 description=bio, extra={"teacher": teacher})
 
 
 def _preferred_grid(form):

@@ -15,6 +15,10 @@ from tests.security.url_patterns import platform_routes, tenant_routes
 PUBLIC = {
     "home": "the school's home page",
     "website:trial": "booking a free trial lesson is how visitors become students",
+    "website:process": "the school's public page: how it works",
+    "website:teachers": "the school's public page: its teachers",
+    "website:teacher": "the school's public page: one teacher and their video",
+    "website:prices": "the school's public page: its prices",
     "website:trial_booked": "the trial's confirmation page (shows only the visitor's own booking, from the session)",
     "website:trial_welcome": "a signed one-time link from the trial's email",
     "billing:referral_join": "a student's referral link, opened by friends",
