@@ -4,7 +4,17 @@ from django.forms import ClearableFileInput
 from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.accounts.admin_site import school_admin_site
-from tenant_apps.materials.models import Course, LessonPlan, LibrarySettings, Material, PlanItem, Stage, Topic
+from tenant_apps.materials.models import (
+    Course,
+    CourseLesson,
+    LessonPlan,
+    LibrarySettings,
+    Material,
+    PlanItem,
+    Stage,
+    StudentMaterial,
+    Topic,
+)
 
 
 class PrivateFileInput(ClearableFileInput):
@@ -79,5 +89,34 @@ class MaterialAdmin(PrivateFilesAdmin):
     list_select_related = ["owner", "lesson__course"]
 
 
-school_admin_site.register(Topic)
-school_admin_site.register(LibrarySettings)
+@admin.register(Topic, site=school_admin_site)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(LibrarySettings, site=school_admin_site)
+class LibrarySettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "image_mb", "pdf_mb", "audio_mb", "video_mb", "document_mb"]
+    search_fields = ["=id"]  # one row per school: nothing to search but its number
+
+
+@admin.register(CourseLesson, site=school_admin_site)
+class CourseLessonAdmin(admin.ModelAdmin):
+    list_display = ["course", "number", "title"]
+    list_filter = ["course__language", "course__shared"]
+    search_fields = ["title", "course__title"]
+    list_select_related = ["course"]
+
+
+@admin.register(StudentMaterial, site=school_admin_site)
+class StudentMaterialAdmin(admin.ModelAdmin):
+    """What each student was shown or assigned; the snapshot is what they see again, so it is read-only."""
+
+    list_display = ["student", "material", "how", "lesson", "by", "at"]
+    list_filter = ["how", "at"]
+    search_fields = ["student__email", "student__full_name", "material__title"]
+    raw_id_fields = ["student", "material", "lesson", "by"]
+    readonly_fields = ["snapshot"]
+    list_select_related = ["student", "material", "lesson", "by"]
