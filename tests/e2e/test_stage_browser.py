@@ -212,7 +212,7 @@ def test_the_teacher_shows_prepared_and_new_materials_and_the_student_follows(
 
         # 5. The teacher adds a word; it appears in the student's room and then in their dictionary.
         teacher.get_by_text("Words of this lesson").click()
-        teacher.get_by_label("Word", exact=True).fill("sunburn")
+        teacher.get_by_label("Word or phrase", exact=True).fill("sunburn")
         teacher.get_by_label("Translation").fill("солнечный ожог")
         teacher.get_by_label("Example (optional)").fill("I got a sunburn on the beach.")
         teacher.get_by_role("button", name="Add to the dictionary").click()
