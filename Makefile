@@ -4,12 +4,12 @@ PY := .venv/bin/python
 PIP := .venv/bin/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install python-deps node-deps assets messages chromium espeak services lint bench clean
+.PHONY: run test install python-deps node-deps assets messages chromium espeak ffmpeg services lint bench clean
 
-run: install espeak
+run: install espeak ffmpeg
 	./scripts/run-dev
 
-test: install chromium espeak services
+test: install chromium espeak ffmpeg services
 	./scripts/run-tests
 
 install: python-deps node-deps assets messages
@@ -41,6 +41,10 @@ chromium:
 # The dictionary's server-made pronunciation (English, and Chinese through its pinyin voice).
 espeak:
 	@command -v espeak-ng >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng)
+
+# The demo teachers' intro videos are made at seed time from ffmpeg's test pattern (tenant_apps/website/demo_media.py).
+ffmpeg:
+	@command -v ffmpeg >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg)
 
 # Postgres and Redis for the tests: started if they are not running.
 services:

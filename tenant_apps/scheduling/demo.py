@@ -73,6 +73,60 @@ def seed_scheduling(*, now: datetime | None = None) -> None:
             plan_book(plan=plan, lesson_pass=lesson_pass, now=now, by=methodologist)
 
 
+def _booked(enrollment, lesson_pass, starts_at, now):
+    """A demo lesson at `starts_at`, or None when the time is taken or the pass has no free credit."""
+    from billing.services import free_credits
+    from tenant_apps.scheduling.services import SlotTaken, _create_lesson
+
+    if lesson_pass is None or free_credits(lesson_pass) <= 0:
+        return None
+    try:
+        return _create_lesson(enrollment=enrollment, lesson_pass=lesson_pass, starts_at=starts_at, minutes=60,
+                              now=now)
+    except SlotTaken:
+        return None
+
+
+def _enrollment(email: str, code: str):
+    return (Enrollment.objects.filter(student__email=email, language__code=code, is_active=True)
+            .select_related("student", "teacher").first())
+
+
+@transaction.atomic
+def seed_showcase(*, now: datetime | None = None) -> None:
+    """What a visitor of the demo should find at once: a lesson starting within minutes (the classroom can
+    be tried now), another later today, past lessons held, and a frozen pass.
+
+    Call after seed_scheduling(). Safe to run again: past lessons and the freeze are made once; a lesson
+    "within minutes" is added again only when none starts within the next hour.
+    """
+    from tenant_apps.scheduling.services import lesson_mark, pass_freeze
+
+    now = now or timezone.now()
+    maria, alex, ivan = (_enrollment("student.maria@example.com", "en"), _enrollment("student.alex@example.com", "zh"),
+                         _enrollment("student.ivan@example.com", "en"))
+    if maria is not None:
+        soon = (now + timedelta(minutes=10)).replace(second=0, microsecond=0)
+        if not Lesson.objects.filter(enrollment=maria, status="scheduled", starts_at__gte=now,
+                                     starts_at__lt=now + timedelta(hours=1)).exists():
+            _booked(maria, current_pass(maria, now=now), soon, now)
+    if alex is not None:
+        later = (now + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
+        if not Lesson.objects.filter(enrollment=alex, starts_at__date=later.date(), starts_at__gte=now).exists():
+            _booked(alex, current_pass(alex, now=now), later, now)
+    if ivan is not None and not Lesson.objects.filter(enrollment=ivan, starts_at__lt=now).exists():
+        lesson_pass = Pass.objects.filter(enrollment=ivan).order_by("starts_at").first()
+        for days_ago in (20, 13, 6):  # held, held, and one the student missed
+            lesson = _booked(ivan, lesson_pass, (now - timedelta(days=days_ago)).replace(minute=0, second=0,
+                                                                                        microsecond=0), now)
+            if lesson is not None:
+                lesson_mark(lesson=lesson, outcome="no_show" if days_ago == 6 else "held", by=ivan.teacher, now=now)
+    if alex is not None:
+        lesson_pass = current_pass(alex, now=now)
+        if lesson_pass is not None and not lesson_pass.freezes.exists():
+            pass_freeze(lesson_pass=lesson_pass, by=alex.student, starts_at=now + timedelta(days=3), now=now)
+
+
 # The scale school -----------------------------------------------------------------------------
 SCALE_TEACHERS = 100
 SCALE_STUDENTS = 2_000

@@ -53,7 +53,7 @@ def _as_posted(form) -> dict:
         if field.disabled:
             continue
         bound = form[name]
-        value = field.prepare_value(bound.value())
+        value = bound.value()  # already prepared for the widget (a JSON field gives its text)
         key, widget = bound.html_name, field.widget
         if isinstance(widget, MultiWidget):
             parts = value if isinstance(value, list | tuple) else widget.decompress(value)
@@ -118,3 +118,35 @@ def test_every_admin_page_opens_and_every_change_form_saves(committed_db, demo, 
 class _Request:
     def __init__(self, response):
         self.user = response.wsgi_request.user
+
+
+@pytest.mark.committed
+def test_the_demo_shows_every_section_and_seeding_again_changes_nothing(committed_db, demo):
+    from billing.models import Pass
+    from tenant_apps.accounts.models import User
+    from tenant_apps.learning.models import TeacherProfile
+    from tenant_apps.scheduling.models import Freeze, Lesson
+
+    def counts():
+        with schema_context(demo.schema_name):
+            return {model.__name__: model.objects.count() for model in (User, Lesson, Pass, Freeze)}
+
+    with schema_context(demo.schema_name):
+        now = timezone.now()
+        for code in ("en", "zh"):
+            profiles = TeacherProfile.objects.filter(languages__code=code, user__is_active=True)
+            assert profiles.count() >= 3
+            assert all(profile.user.photo and profile.intro_video for profile in profiles)
+        assert Lesson.objects.filter(status="scheduled", starts_at__gt=now,
+                                     starts_at__lt=now + datetime.timedelta(minutes=30)).exists()
+        assert Lesson.objects.filter(status="held", starts_at__lt=now).exists()
+        assert Freeze.objects.exists()
+        ivan = Pass.objects.filter(enrollment__student__email="student.ivan@example.com",
+                                   enrollment__language__code="en").get()
+        assert 26 <= (now - ivan.starts_at).days <= 27  # the day-27 extension offer shows
+    before = counts()
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    connection.set_schema_to_public()
+    assert counts() == before

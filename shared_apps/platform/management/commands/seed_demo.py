@@ -17,9 +17,9 @@ from tenant_apps.accounts.models import User
 from tenant_apps.accounts.services import user_create
 from tenant_apps.learning.demo import seed_learning
 from tenant_apps.materials.demo import seed_materials
-from tenant_apps.scheduling.demo import seed_scale, seed_scheduling
+from tenant_apps.scheduling.demo import seed_scale, seed_scheduling, seed_showcase
 from tenant_apps.vocabulary.demo import seed_vocabulary
-from tenant_apps.website.demo import seed_website
+from tenant_apps.website.demo import seed_teachers, seed_website
 from tenant_apps.worksheets.demo import seed_worksheets
 
 DEMO_PASSWORD = "panda-demo-2026"
@@ -46,9 +46,15 @@ class Command(BaseCommand):
             "--scale", action="store_true",
             help="Also create the school 'scale': 100 teachers, 2,000 students, 200,000 lessons (bulk-made).",
         )
+        parser.add_argument(
+            "--reset", action="store_true",
+            help="Remove the demo school (its schema and files) first: the demo as it was at the start.",
+        )
 
     def handle(self, *args, **options):
         connection.set_schema_to_public()
+        if options["reset"]:
+            self._reset()
         self._operator()
         school = self._school()
         with schema_context(school.schema_name):
@@ -60,7 +66,9 @@ class Command(BaseCommand):
             seed_materials()
             seed_vocabulary()
             seed_website()
+            seed_teachers(password=DEMO_PASSWORD)
             seed_worksheets()
+            seed_showcase()
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Logins (password for all: {DEMO_PASSWORD}):"))
         self.stdout.write(f"  platform operator  {OPERATOR_EMAIL}  at http://localhost:8000/admin/")
         for email, _name, roles, _language in DEMO_CAST:
@@ -68,6 +76,22 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<14}     {email}  at http://{school_host(DEMO_SUBDOMAIN)}:8000/")
         if options["scale"]:
             self._scale()
+
+    def _reset(self):
+        """The demo school goes (its schema, its uploaded files); the platform and other schools stay."""
+        import shutil
+        from pathlib import Path
+
+        from django.conf import settings
+
+        domain = Domain.objects.select_related("tenant").filter(domain=school_host(DEMO_SUBDOMAIN)).first()
+        if domain is None:
+            return
+        school = domain.tenant
+        for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT):
+            shutil.rmtree(Path(root) / school.schema_name, ignore_errors=True)
+        school.delete(force_drop=True)
+        self.stdout.write("The demo school was removed; making it again.")
 
     def _operator(self):
         if not User.objects.filter(email=OPERATOR_EMAIL).exists():
