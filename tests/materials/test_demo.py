@@ -1,6 +1,6 @@
 """The demo's template and the prepared plan of Anna's next lesson; seeding twice changes nothing."""
 
-from tenant_apps.materials.models import LessonPlan, PlanItem
+from tenant_apps.materials.models import Course, LessonPlan, Material, PlanItem, StudentMaterial
 from tenant_apps.vocabulary.models import Word
 
 
@@ -19,7 +19,8 @@ def test_the_demo_prepares_a_plan_and_words_and_seeding_again_changes_nothing(al
     seed_scheduling()
 
     def counts():
-        return LessonPlan.objects.count(), PlanItem.objects.count(), Word.objects.count()
+        return (LessonPlan.objects.count(), PlanItem.objects.count(), Word.objects.count(), Course.objects.count(),
+                Material.objects.count(), StudentMaterial.objects.count())
 
     seed_materials()
     first = counts()
@@ -33,3 +34,11 @@ def test_the_demo_prepares_a_plan_and_words_and_seeding_again_changes_nothing(al
     assert prepared.topic_shared and prepared.lesson.teacher.email == "teacher.anna@example.com"
     assert list(prepared.items.values_list("material__title", flat=True)) == [
         "Warm-up", "At the beach", "Irregular verbs"]
+
+    course = Course.objects.get(title="English for beginners")
+    assert course.shared and course.lessons.count() >= 10
+    kinds = set(course.lessons.get(number=10).materials.values_list("kind", flat=True))
+    assert kinds == set(Material.Kind.values) - {"worksheet"}  # every kind the library makes itself
+    assert Course.objects.filter(title="Chinese for beginners (HSK 1)", language__code="zh").exists()
+    assert template.items.first().material.lesson.course == course  # the template draws from the library
+    assert StudentMaterial.objects.filter(student__email="student.ivan@example.com").exists()
