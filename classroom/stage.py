@@ -46,6 +46,19 @@ def stage_announce(*, schema_name: str, lesson_id: int, event: dict) -> None:
         async_to_sync(layer.group_send)(stage_group(schema_name, lesson_id), event)
 
 
+def announce_live_answers(attempt) -> None:
+    """A live worksheet's answers, as the student saves them: to the lesson's stage (the teacher's page only)."""
+    from django.db import connection
+
+    from tenant_apps.worksheets.live import live_summary
+
+    stage_announce(schema_name=connection.schema_name, lesson_id=attempt.lesson_id, event={
+        "type": "stage.answers", "worksheet": attempt.worksheet_id, "title": attempt.worksheet.title,
+        "answers": attempt.answers, "rows": live_summary(attempt), "submitted": attempt.is_submitted,
+        "score": attempt.score, "max": attempt.max_score,
+    })
+
+
 def _seat(user, lesson_id):
     seat = lesson_for_seat(user, lesson_id)
     if seat is None:
@@ -195,3 +208,9 @@ class StageConsumer(AsyncJsonWebsocketConsumer):
 
     async def stage_word(self, event):
         await self.send_json({"type": "word", "word": event["word"]})
+
+    async def stage_answers(self, event):
+        # The student's answers are for the teacher's eyes: the student's own socket is not sent them.
+        if self.is_leader:
+            await self.send_json({"type": "answers", **{key: event[key] for key in (
+                "worksheet", "title", "answers", "rows", "submitted", "score", "max")}})

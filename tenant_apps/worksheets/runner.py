@@ -122,3 +122,27 @@ def solution_text(item: dict) -> str:
     if kind == "listening":
         return " | ".join(solution_text(sub) for sub in item["items"])
     return ""
+
+
+def answer_text(item: dict, answer) -> str:
+    """A student's answer in words (what the teacher reads live): option ids become their texts."""
+    kind = item["type"]
+    texts = {}
+    for entry in (item.get("options") or []) + (item.get("bank") or []) + (item.get("pieces") or []) + (
+            item.get("extra") or []) + [p["right"] for p in item.get("pairs", [])]:
+        texts[entry["id"]] = entry["text"]
+    for gap in item.get("gaps", []):
+        texts.update({o["id"]: o["text"] for o in gap.get("options", [])} if isinstance(gap, dict) else {})
+    zones = {z["id"]: z["label"] for z in item.get("zones", [])}
+    if answer in (None, "", [], {}):
+        return ""
+    if kind == "truefalse":
+        return str(answer)
+    if kind in ("match", "zones") and isinstance(answer, dict):
+        lefts = {p["left"]["id"]: p["left"]["text"] for p in item.get("pairs", [])}
+        lefts.update({c["id"]: c["text"] for c in item.get("cards", [])})
+        return "; ".join(f"{lefts.get(k, '?')} → {texts.get(v) or zones.get(v, '?')}" for k, v in answer.items())
+    if kind == "listening" and isinstance(answer, dict):
+        return " | ".join(answer_text(sub, answer.get(sub["id"])) for sub in item["items"])
+    values = answer if isinstance(answer, list) else [answer]
+    return " · ".join(texts.get(v, v) if isinstance(v, str) else "" for v in values)

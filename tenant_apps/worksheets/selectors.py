@@ -48,8 +48,10 @@ def worksheet_stage_payload(material) -> dict:
     worksheet = Worksheet.objects.filter(material=material).only("pk", "items").first()
     if worksheet is None:
         return {}
+    # `src`: the stage shows a card that opens it — the student's runner, or the teacher's attempts.
     return {"worksheet": worksheet.pk, "questions": worksheet.question_count,
-            "run_url": reverse("worksheets:run", args=[worksheet.pk])}
+            "run_url": reverse("worksheets:run", args=[worksheet.pk]),
+            "src": reverse("worksheets:open", args=[worksheet.pk])}
 
 
 def shared_with_student(student):

@@ -147,6 +147,9 @@ def attempt_start(*, worksheet: Worksheet, student, lesson=None, now=None) -> At
     now = now or timezone.now()
     open_attempt = Attempt.objects.filter(worksheet=worksheet, student=student, submitted_at__isnull=True).first()
     if open_attempt is not None:
+        if lesson is not None and open_attempt.lesson_id is None:  # continued live in the lesson
+            open_attempt.lesson = lesson
+            open_attempt.save(update_fields=["lesson"])
         return open_attempt
     try:
         with transaction.atomic():

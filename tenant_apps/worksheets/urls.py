@@ -25,6 +25,7 @@ urlpatterns = [
     path("student/worksheets/attempts/<int:pk>/save/", student.save, name="save"),
     path("student/worksheets/attempts/<int:pk>/submit/", student.submit, name="submit"),
     path("student/worksheets/attempts/<int:pk>/", student.result, name="result"),
+    path("worksheets/<int:pk>/open/", student.open_worksheet, name="open"),
     path("worksheets/files/<int:pk>/", student.file, name="file"),
     path("worksheets/files/<int:pk>/pages/<int:number>.jpg", student.file_page, name="file_page"),
 ]

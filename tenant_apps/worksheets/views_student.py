@@ -80,6 +80,20 @@ def result(request, pk):
     })
 
 
+@login_required
+def open_worksheet(request, pk):
+    """The stage's card: the student goes to do it (live, in the lesson), its teacher to its attempts."""
+    from tenant_apps.worksheets.models import Worksheet
+    from tenant_apps.worksheets.permissions import can_attempt_worksheet, can_change_worksheet
+
+    worksheet = Worksheet.objects.filter(pk=pk).first()
+    if worksheet is not None and can_attempt_worksheet(request.user, worksheet):
+        return redirect("worksheets:run", pk=worksheet.pk)
+    if worksheet is not None and can_change_worksheet(request.user, worksheet):
+        return redirect("worksheets:attempts", pk=worksheet.pk)
+    raise Http404
+
+
 # Files ---------------------------------------------------------------------------------------------------
 def _file_for_user(user, pk) -> WorksheetFile:
     found = WorksheetFile.objects.select_related("worksheet").filter(pk=pk).first()

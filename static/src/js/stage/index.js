@@ -70,7 +70,26 @@ class Stage {
     if (message.type === "stage") this.show(message);
     else if (message.type === "media") this.followMedia(message);
     else if (message.type === "word") this.addWord(message.word);
+    else if (message.type === "answers") this.showAnswers(message);
     else if (message.type === "error") this.status.textContent = message.message;
+  }
+
+  // A worksheet answered live: each question's answer as the student saves it, with its verdict so far.
+  showAnswers(message) {
+    const panel = this.root.querySelector("[data-live-answers]");
+    if (!panel) return;
+    panel.hidden = false;
+    panel.querySelector("[data-live-title]").textContent = message.title;
+    const list = panel.querySelector("[data-live-list]");
+    list.replaceChildren(...message.rows.map((row) => {
+      const line = document.createElement("li");
+      line.className = `stage-live-${row.status}`;
+      line.value = row.n;
+      line.textContent = row.answer || "…";
+      return line;
+    }));
+    const score = panel.querySelector("[data-live-score]");
+    score.textContent = message.submitted ? `${score.dataset.handedIn}: ${message.score} / ${message.max}` : "";
   }
 
   // Showing ----------------------------------------------------------------------------------------
