@@ -324,3 +324,26 @@ def test_a_box_on_a_pdf_page_is_an_answer_field_that_holds_no_answer(client_for,
     page = client_for(alpha, alpha.student).get(f"/student/worksheets/{worksheet.pk}/").content.decode()
     assert f'name="{item["id"]}.0"' in page and "data-box=" in page
     assert "zebrawork" not in page
+
+
+def test_a_picture_block_and_a_listening_recording_are_checked_stored_and_served_to_the_student(
+        client_for, alpha, worksheet):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.materials.conftest import png_bytes, wav_bytes
+
+    teacher = client_for(alpha, alpha.teacher)
+    base = f"/teacher/assignments/{worksheet.pk}/items/new/"
+    teacher.post(base + "?type=image", {"alt": "A red square", "file": SimpleUploadedFile("r.png", png_bytes())})
+    teacher.post(base + "?type=gaps", {"body": "He [is] here.", "points": 1,
+                                       "audio": SimpleUploadedFile("a.wav", wav_bytes())})
+    refused = teacher.post(base + "?type=image", {"file": SimpleUploadedFile("x.png", b"<svg onload=alert(1)>")})
+    worksheet.refresh_from_db()
+    picture, listening = worksheet.items[-2], worksheet.items[-1]
+    assert picture["type"] == "image" and listening.get("audio") and refused.status_code == 422
+
+    page = client_for(alpha, alpha.student).get(f"/student/worksheets/{worksheet.pk}/").content.decode()
+    assert f'src="/worksheets/files/{picture["file"]}/" alt="A red square"' in page
+    assert f'src="/worksheets/files/{listening["audio"]}/"' in page
+    served = client_for(alpha, alpha.student).get(f"/worksheets/files/{picture['file']}/")
+    assert served["Content-Type"] == "image/png"
