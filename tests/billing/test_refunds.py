@@ -158,6 +158,28 @@ MANAGER_PAGES = ["/manager/payments/", "/manager/payments/{payment}/", "/manager
                  "/manager/free-lessons/referrals/"]
 
 
+# The same pages by URL name, for the access-test registry (tests/security/test_access_coverage.py).
+MANAGER_PAGE_NAMES = ["billing:manager_payments", "billing:manager_payment", "billing:manager_passes",
+                      "billing:manager_pass", "billing:manager_report", "billing:manager_report_csv",
+                      "billing:manager_promo_codes", "billing:manager_payment_account",
+                      "billing:manager_connect_start", "billing:manager_connect_return",
+                      "billing:manager_referral_settings"]
+
+
+@pytest.mark.access(*MANAGER_PAGE_NAMES, who="allowed")
+@pytest.mark.parametrize("template", MANAGER_PAGES)
+def test_a_manager_opens_the_money_pages(alpha, paid, client_for, template):
+    path = template.format(payment=paid.pk, **{"pass": Pass.objects.get().pk})
+
+    response = client_for(alpha, alpha.manager).get(path)
+
+    # Connecting a payment account and the referral settings are forms (POST only, from their pages);
+    # the return from the provider redirects to the payment account's page.
+    posts_only = path.endswith(("/connect/", "/referrals/"))
+    assert response.status_code == (405 if posts_only else 302 if "return" in path else 200)
+
+
+@pytest.mark.access(*MANAGER_PAGE_NAMES, who="wrong_role")
 @pytest.mark.parametrize("template", MANAGER_PAGES)
 @pytest.mark.parametrize("role", ["student", "teacher", "methodologist"])
 def test_only_managers_open_the_money_pages(alpha, paid, client_for, role, template):

@@ -23,6 +23,7 @@ def lesson(alpha):
 
 
 # The room ----------------------------------------------------------------------------------------
+@pytest.mark.access("classroom:room", who="allowed")
 def test_the_teacher_gets_the_room_with_its_parts_and_leads_it(client_for, alpha, lesson):
     response = client_for(alpha, alpha.teacher).get(f"/lessons/{lesson.pk}/room/")
 
@@ -59,6 +60,7 @@ def test_a_trials_methodologist_leads_its_room(client_for, alpha, lesson):
     assert client_for(alpha, alpha.teacher).get(f"/lessons/{lesson.pk}/room/").status_code == 404
 
 
+@pytest.mark.access("classroom:room", who="wrong_role")
 @pytest.mark.parametrize("who", ["student2", "teacher2", "methodologist", "manager"])
 def test_nobody_else_of_the_school_finds_the_room(client_for, alpha, lesson, who):
     assert client_for(alpha, getattr(alpha, who)).get(f"/lessons/{lesson.pk}/room/").status_code == 404
@@ -123,6 +125,7 @@ def test_the_room_costs_the_same_queries_with_3_or_60_chat_lines(client_for, alp
 
 
 # The chat transcript -----------------------------------------------------------------------------
+@pytest.mark.access("classroom:chat", who="allowed")
 def test_both_participants_read_the_chat_after_the_lesson_with_links_clickable(client_for, alpha, lesson):
     ChatMessage.objects.create(lesson=lesson, author=alpha.teacher, body="Homework: https://example.com/unit-3")
     ChatMessage.objects.create(lesson=lesson, author=alpha.student, body="<b>Thanks</b>")
@@ -136,6 +139,7 @@ def test_both_participants_read_the_chat_after_the_lesson_with_links_clickable(c
         assert "&lt;b&gt;Thanks&lt;/b&gt;" in page and "<b>Thanks</b>" not in page
 
 
+@pytest.mark.access("classroom:chat", who="wrong_role")
 @pytest.mark.parametrize("who", ["student2", "teacher2", "manager"])
 def test_nobody_else_reads_a_lessons_chat(client_for, alpha, lesson, who):
     ChatMessage.objects.create(lesson=lesson, author=alpha.teacher, body="private")

@@ -17,11 +17,13 @@ def pages(plan):
             "/student/lesson-plan/": "student"}
 
 
+@pytest.mark.access("materials:teacher", "materials:plan", "materials:student_topics", who="allowed")
 def test_each_page_opens_for_its_role(client_for, alpha, plan):
     for url, role in pages(plan).items():
         assert client_for(alpha, getattr(alpha, role)).get(url).status_code == 200, url
 
 
+@pytest.mark.access("materials:teacher", "materials:plan", "materials:student_topics", who="wrong_role")
 @pytest.mark.parametrize("intruder", ROLES)
 def test_other_roles_are_refused(client_for, alpha, plan, intruder):
     for url, role in pages(plan).items():
@@ -58,6 +60,7 @@ def test_a_colleagues_template_can_be_applied_but_not_changed(client_for, alpha)
     assert LessonPlan.objects.get(lesson=lesson).owner == alpha.teacher2
 
 
+@pytest.mark.access("materials:lesson_plan_new", "materials:item_new", "materials:plan", who="allowed")
 def test_the_teacher_prepares_a_plan_before_the_lesson(client_for, alpha, lesson):
     client = client_for(alpha, alpha.teacher)
 
@@ -76,6 +79,7 @@ def test_the_teacher_prepares_a_plan_before_the_lesson(client_for, alpha, lesson
     assert list(plan.items.values_list("position", "material__title")) == [(1, "Warm-up"), (2, "https://example.com/v")]
 
 
+@pytest.mark.access("materials:item_move", "materials:item_delete", who="allowed")
 def test_moving_an_item_up_swaps_it_with_the_one_above(client_for, alpha, plan):
     first = item_add(plan=plan, by=alpha.teacher, kind="text", title="A", text="a")
     second = item_add(plan=plan, by=alpha.teacher, kind="text", title="B", text="b")
@@ -89,6 +93,7 @@ def test_moving_an_item_up_swaps_it_with_the_one_above(client_for, alpha, plan):
     assert list(plan.items.values_list("material__title", flat=True)) == ["B"]
 
 
+@pytest.mark.access("materials:plan_save_as_template", "materials:plan_apply", who="allowed")
 def test_a_plan_saved_as_a_template_is_applied_to_another_students_lesson(client_for, alpha, plan):
     item_add(plan=plan, by=alpha.teacher, kind="image", title="Cat", upload=upload("c.png", png_bytes()))
     item_add(plan=plan, by=alpha.teacher, kind="text", title="Story", text="Once upon a time")
@@ -248,6 +253,18 @@ def post_urls(plan, lesson, item) -> list[str]:
     ]
 
 
+@pytest.mark.access(
+    "materials:template_new",
+    "materials:lesson_plan_new",
+    "materials:plan",
+    "materials:item_new",
+    "materials:plan_save_as_template",
+    "materials:plan_apply",
+    "materials:plan_delete",
+    "materials:item_move",
+    "materials:item_delete",
+    who="wrong_role",
+)
 @pytest.mark.parametrize("intruder", ["student", "methodologist", "manager"])
 def test_every_teacher_action_refuses_other_roles_and_changes_nothing(client_for, alpha, lesson, plan, intruder):
     item = item_add(plan=plan, by=alpha.teacher, kind="text", title="Keep me", text="x")

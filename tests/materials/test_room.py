@@ -9,6 +9,7 @@ from tenant_apps.vocabulary.services import word_add
 from tests.materials.conftest import pdf_bytes, png_bytes, upload
 
 
+@pytest.mark.access("stage:item_new", who="allowed")
 def test_the_teacher_uploads_a_pdf_mid_lesson_into_the_lessons_plan(client_for, alpha, lesson):
     response = client_for(alpha, alpha.teacher).post(
         f"/lessons/{lesson.pk}/stage/items/", {"kind": "pdf", "file": upload("new.pdf", pdf_bytes(2))}
@@ -44,6 +45,7 @@ def test_a_bad_mid_lesson_upload_answers_the_reason_and_adds_nothing(client_for,
     assert not PlanItem.objects.exists() and not LessonPlan.objects.exists()
 
 
+@pytest.mark.access("stage:item_new", who="wrong_role")
 def test_only_the_lessons_teacher_uploads_mid_lesson(client_for, cast, alpha, lesson):
     data = {"kind": "text", "text": "x"}
     assert client_for(alpha, alpha.student).post(f"/lessons/{lesson.pk}/stage/items/", data).status_code == 403
@@ -75,6 +77,7 @@ def test_the_students_room_has_the_stage_but_no_plan(client_for, alpha, lesson, 
     assert '<div class="room-plan"></div>' in page  # empty, so the layout hides the column
 
 
+@pytest.mark.access("stage:plan_new", who="allowed")
 def test_the_teacher_brings_a_template_into_the_lesson_mid_lesson(client_for, alpha, lesson):
     from tenant_apps.materials.services import plan_create
 
@@ -89,6 +92,7 @@ def test_the_teacher_brings_a_template_into_the_lesson_mid_lesson(client_for, al
     assert list(copy.items.values_list("material__title", flat=True)) == ["Warm-up"]
 
 
+@pytest.mark.access("stage:plan_new", who="wrong_role")
 def test_only_a_template_can_be_brought_in_and_only_by_the_teacher(client_for, cast, alpha, lesson, plan):
     from tenant_apps.materials.services import plan_create
 

@@ -1,5 +1,6 @@
 """The notifications page, the bell in the header and the settings page."""
 
+import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -24,6 +25,7 @@ def test_the_bell_shows_the_unread_count(client_for, cast):
     assert 'data-bell-count>3<' in page
 
 
+@pytest.mark.access("notifications:open", who="allowed")
 def test_opening_a_notification_marks_it_read_and_follows_its_link(client_for, cast):
     (note,) = make(cast.a, cast.a.manager)
     client = client_for(cast.a, cast.a.manager)
@@ -43,6 +45,7 @@ def test_a_link_to_another_site_is_not_followed(client_for, cast):
     assert response["Location"] == "/notifications/"
 
 
+@pytest.mark.access("notifications:open", who="wrong_role")
 def test_someone_elses_notification_is_not_found(client_for, cast):
     (note,) = make(cast.a, cast.a.manager)
 
@@ -62,6 +65,7 @@ def test_school_bs_user_with_a_colliding_id_sees_only_bs_notifications(client_fo
     assert "Note 0" not in page and "Nothing yet" in page
 
 
+@pytest.mark.access("notifications:read_all", who="allowed")
 def test_mark_all_read(client_for, cast):
     make(cast.a, cast.a.student, 4)
     client = client_for(cast.a, cast.a.student)

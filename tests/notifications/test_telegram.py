@@ -206,6 +206,7 @@ def test_without_a_bot_telegram_is_hidden(client_for, cast):
     assert "<th scope=\"col\">Telegram</th>" not in client.get("/notifications/preferences/").content.decode()
 
 
+@pytest.mark.access("notifications:telegram", who="allowed")
 def test_with_a_bot_the_profile_leads_to_a_deep_link_and_a_code(client_for, cast, alpha_bot):
     client = client_for(cast.a, cast.a.student)
 
@@ -220,6 +221,7 @@ def test_with_a_bot_the_profile_leads_to_a_deep_link_and_a_code(client_for, cast
         assert telegram._user_id_from_code(code) == cast.a.student.pk
 
 
+@pytest.mark.access("notifications:telegram_unlink", who="allowed")
 def test_a_linked_person_sees_the_chat_and_can_unlink(client_for, cast, alpha_bot):
     link(cast.a, cast.a.student)
     client = client_for(cast.a, cast.a.student)
@@ -232,6 +234,7 @@ def test_a_linked_person_sees_the_chat_and_can_unlink(client_for, cast, alpha_bo
     assert links(cast.a) == []
 
 
+@pytest.mark.access("notifications:telegram", "notifications:telegram_unlink", who="wrong_role")
 def test_the_telegram_pages_need_a_login_and_ignore_another_schools_session(client_for, cast, alpha_bot):
     anonymous = Client(HTTP_HOST=cast.a.host)
     assert anonymous.get("/notifications/telegram/")["Location"].startswith("/accounts/login/")

@@ -136,6 +136,12 @@ def test_the_manager_sees_any_teachers_week(client_for, alpha, enrollment, lesso
     ("/teacher/schedule/events/", "teacher"),
     ("/manager/lessons/events/?teacher={teacher}&", "manager"),
 ])
+@pytest.mark.access(
+    "lessons:student_events",
+    "lessons:teacher_events",
+    "lessons:manager_events",
+    who=("allowed", "wrong_role"),
+)
 def test_calendar_data_is_for_its_role_only(client_for, cast, alpha, url, allowed):
     url = url.format(teacher=alpha.teacher.pk)
     url = url + ("" if url.endswith("&") else "?") + WEEK

@@ -69,6 +69,15 @@ AREA_PAGES = {
 }
 
 
+@pytest.mark.access(
+    "lessons:student",
+    "lessons:student_schedule",
+    "lessons:freeze",
+    "lessons:teacher",
+    "lessons:teacher_schedule",
+    "lessons:manager",
+    who=("allowed", "wrong_role"),
+)
 @pytest.mark.parametrize("url", list(AREA_PAGES))
 @pytest.mark.parametrize("who", PEOPLE)
 def test_each_lessons_page_opens_for_its_role_only(client_for, alpha, url, who):
@@ -97,6 +106,7 @@ MATRIX = [(action, lesson, who, expected) for (action, lesson), row in LESSON_AC
           for who, expected in row.items()]
 
 
+@pytest.mark.access("lessons:cancel", "lessons:mark", "lessons:rebook", who=("allowed", "wrong_role"))
 @pytest.mark.parametrize(("action", "lesson", "who", "expected"), MATRIX)
 def test_the_role_matrix_of_lesson_pages(client_for, alpha, lessons, action, lesson, who, expected):
     response = client_as(client_for, alpha, who).get(f"/lessons/{lessons[lesson].pk}/{action}/")

@@ -65,6 +65,7 @@ def test_a_refused_proposal_answers_422_with_the_reason(client_for, alpha, lesso
     assert not RescheduleProposal.objects.exists()
 
 
+@pytest.mark.access("lessons:proposal_accept", who="allowed")
 def test_the_teacher_accepts_from_the_schedule_page(client_for, alpha, lesson):
     proposal = proposal_create(lesson=lesson, starts_at=FRIDAY_NOON, by=alpha.student, now=NOW)
     teacher = client_for(alpha, alpha.teacher)
@@ -78,6 +79,7 @@ def test_the_teacher_accepts_from_the_schedule_page(client_for, alpha, lesson):
     assert "This proposal has already been answered." in text(again)
 
 
+@pytest.mark.access("lessons:proposal_decline", who="allowed")
 def test_the_teacher_declines_and_moves(client_for, alpha, lesson):
     proposal = proposal_create(lesson=lesson, starts_at=FRIDAY_NOON, by=alpha.student, now=NOW)
     teacher = client_for(alpha, alpha.teacher)
@@ -94,6 +96,7 @@ def test_the_teacher_declines_and_moves(client_for, alpha, lesson):
 @pytest.mark.parametrize("who, expected", [
     ("student", 200), ("teacher", 403), ("teacher2", 403), ("student2", 404), ("manager", 403),
 ])
+@pytest.mark.access("lessons:propose", who=("allowed", "wrong_role"))
 def test_who_opens_the_propose_page(client_for, alpha, lesson, who, expected):
     assert client_for(alpha, getattr(alpha, who)).get(f"/lessons/{lesson.pk}/propose/").status_code == expected
 
@@ -101,10 +104,12 @@ def test_who_opens_the_propose_page(client_for, alpha, lesson, who, expected):
 @pytest.mark.parametrize("who, expected", [
     ("teacher", 200), ("student", 403), ("teacher2", 404), ("manager", 403),
 ])
+@pytest.mark.access("lessons:move", who=("allowed", "wrong_role"))
 def test_who_opens_the_move_page(client_for, alpha, lesson, who, expected):
     assert client_for(alpha, getattr(alpha, who)).get(f"/lessons/{lesson.pk}/move/").status_code == expected
 
 
+@pytest.mark.access("lessons:proposal_accept", "lessons:proposal_decline", who="wrong_role")
 @pytest.mark.parametrize("action", ["accept", "decline"])
 def test_only_the_lessons_teacher_answers(client_for, alpha, lesson, action):
     proposal = proposal_create(lesson=lesson, starts_at=FRIDAY_NOON, by=alpha.student, now=NOW)
@@ -115,6 +120,7 @@ def test_only_the_lessons_teacher_answers(client_for, alpha, lesson, action):
     assert RescheduleProposal.objects.get().status == "pending"
 
 
+@pytest.mark.access("lessons:proposal_withdraw", who=("allowed", "wrong_role"))
 def test_the_student_withdraws_a_waiting_proposal_from_the_lessons_page(client_for, alpha, lesson):
     proposal = proposal_create(lesson=lesson, starts_at=FRIDAY_NOON, by=alpha.student, now=NOW)
     student = client_for(alpha, alpha.student)

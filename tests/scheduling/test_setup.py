@@ -54,6 +54,7 @@ def london_teacher(alpha):
 
 
 # Teacher's hours: who may open them ------------------------------------------------------------
+@pytest.mark.access("schedule_setup:hours", who="allowed")
 def test_a_teacher_sees_their_hours_in_the_schools_zone_until_they_choose_one(alpha, client_for):
     response = client_for(alpha, alpha.teacher).get(HOURS)
 
@@ -62,6 +63,7 @@ def test_a_teacher_sees_their_hours_in_the_schools_zone_until_they_choose_one(al
     assert 'href="/plans/' not in response.content.decode()  # no students yet
 
 
+@pytest.mark.access("schedule_setup:hours", "schedule_setup:hours_add", who="wrong_role")
 @pytest.mark.parametrize("role", ["student", "manager", "methodologist"])
 def test_other_roles_may_not_open_a_teachers_hours(alpha, client_for, role):
     client = client_for(alpha, getattr(alpha, role))
@@ -109,6 +111,7 @@ def test_the_hours_page_costs_the_same_queries_with_more_students_and_plans(alph
 
 
 # Weekly windows --------------------------------------------------------------------------------
+@pytest.mark.access("schedule_setup:hours_add", "schedule_setup:hours_remove", who="allowed")
 def test_a_teacher_adds_a_weekly_window_in_their_zone_and_removes_it(alpha, london_teacher, client_for):
     client = client_for(alpha, london_teacher)
 
@@ -150,6 +153,7 @@ def test_windows_of_one_weekday_may_touch_but_not_overlap(alpha, client_for):
     assert WorkingHours.objects.filter(teacher=alpha.teacher).count() == 3
 
 
+@pytest.mark.access("schedule_setup:hours_zone", who="allowed")
 def test_changing_the_zone_keeps_the_wall_clock_times_and_fills_an_empty_profile_zone(alpha, client_for):
     WorkingHours.objects.create(teacher=alpha.teacher, weekday=0, starts=time(9), ends=time(13),
                                 time_zone="Europe/Moscow")
@@ -163,6 +167,7 @@ def test_changing_the_zone_keeps_the_wall_clock_times_and_fills_an_empty_profile
     assert alpha.teacher.time_zone == "Asia/Shanghai"
 
 
+@pytest.mark.access("schedule_setup:hours_remove", who="wrong_role")
 def test_another_teachers_window_cannot_be_removed(alpha, client_for):
     window = WorkingHours.objects.create(teacher=alpha.teacher, weekday=0, starts=time(9), ends=time(13),
                                          time_zone="Europe/Moscow")
@@ -174,6 +179,7 @@ def test_another_teachers_window_cannot_be_removed(alpha, client_for):
 
 
 # Days off and extra hours ---------------------------------------------------------------------
+@pytest.mark.access("schedule_setup:time_off_add", who="allowed")
 def test_days_off_are_whole_days_in_the_teachers_zone_and_close_the_hours(alpha, london_teacher, client_for):
     teacher_hours(london_teacher)  # 08:00–22:00 London, every day
     day = in_a_week()
@@ -222,6 +228,7 @@ def test_days_off_are_refused_with_a_clear_message(alpha, london_teacher, client
     assert not TimeOff.objects.exists()
 
 
+@pytest.mark.access("schedule_setup:extra_hours_add", who="allowed")
 def test_extra_hours_open_one_day_outside_the_weekly_hours(alpha, london_teacher, client_for):
     day = in_a_week()
     client = client_for(alpha, london_teacher)
@@ -244,6 +251,7 @@ def test_extra_hours_open_one_day_outside_the_weekly_hours(alpha, london_teacher
     ("student", 403),  # the enrollment's own student: sees it exists, may not change it
     ("student2", 404), ("teacher2", 404),  # anyone else: it does not exist
 ])
+@pytest.mark.access("schedule_setup:plan", who=("allowed", "wrong_role"))
 def test_the_plan_page_is_for_the_enrollments_teacher_a_methodologist_and_a_manager(alpha, enrollment, client_for,
                                                                                      who, status):
     client = client_for(alpha, getattr(alpha, who))

@@ -16,6 +16,7 @@ def lesson(alpha):
     return make_lesson(alpha)
 
 
+@pytest.mark.access("stage:word_new", who="allowed")
 @pytest.mark.parametrize("who", ["teacher", "student"])
 def test_either_side_adds_a_word_from_the_room_tagged_with_the_lesson(client_for, alpha, lesson, who):
     response = client_for(alpha, getattr(alpha, who)).post(
@@ -30,6 +31,7 @@ def test_either_side_adds_a_word_from_the_room_tagged_with_the_lesson(client_for
     assert response.json()["word"]["translation"] == "счастливая случайность"
 
 
+@pytest.mark.access("stage:word_new", who="wrong_role")
 @pytest.mark.parametrize("who", ["teacher2", "student2", "manager"])
 def test_nobody_else_adds_words_to_a_lesson(client_for, alpha, lesson, who):
     response = client_for(alpha, getattr(alpha, who)).post(f"/lessons/{lesson.pk}/stage/words/",
@@ -57,6 +59,7 @@ def test_a_word_needs_a_word_and_a_translation(client_for, alpha, lesson):
     assert not Word.objects.exists()
 
 
+@pytest.mark.access("vocabulary:student_dictionary", who="allowed")
 def test_the_student_sees_the_lessons_words_after_the_lesson_filtered_by_lesson(client_for, alpha, lesson):
     earlier = make_lesson(alpha, starts_in=timedelta(days=-7))
     word_add(lesson=lesson, by=alpha.teacher, word="apple", translation="яблоко", example="An apple a day")
@@ -73,6 +76,7 @@ def test_the_student_sees_the_lessons_words_after_the_lesson_filtered_by_lesson(
     assert "pear" in one_lesson and "apple" not in one_lesson
 
 
+@pytest.mark.access("vocabulary:student_dictionary", who="wrong_role")
 def test_the_dictionary_is_the_students(client_for, cast):
     for who in ["teacher", "methodologist", "manager"]:
         assert client_for(cast.a, getattr(cast.a, who)).get("/student/dictionary/").status_code == 403

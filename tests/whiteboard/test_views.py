@@ -44,6 +44,7 @@ def drawn(lesson, count=3):
     store.append(lesson.pk, doc.get_update(), None)
 
 
+@pytest.mark.access("whiteboard:history", "whiteboard:state", who="allowed")
 @pytest.mark.parametrize("who", ["teacher", "student", "manager", "methodologist"])
 def test_the_lesson_board_is_readable_by_its_people_and_the_schools_staff(alpha, client_for, lesson, who):
     drawn(lesson)
@@ -56,6 +57,7 @@ def test_the_lesson_board_is_readable_by_its_people_and_the_schools_staff(alpha,
     assert set(doc.get("elements", type=Map).to_py()) == {"e0", "e1", "e2"}
 
 
+@pytest.mark.access("whiteboard:history", "whiteboard:state", "whiteboard:live", who=("wrong_role", "other_school"))
 def test_another_teacher_and_another_school_get_nothing(alpha, cast, client_for, lesson):
     for suffix in ("", "state/", "live/"):
         path = f"/lessons/{lesson.pk}/board/{suffix}"
@@ -65,6 +67,7 @@ def test_another_teacher_and_another_school_get_nothing(alpha, cast, client_for,
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+@pytest.mark.access("whiteboard:live", who=("allowed", "wrong_role"))
 def test_staff_may_read_the_board_but_not_enter_the_live_one(alpha, client_for, lesson):
     assert client_for(alpha, alpha.manager).get(f"/lessons/{lesson.pk}/board/live/").status_code == 403
     live = client_for(alpha, alpha.teacher).get(f"/lessons/{lesson.pk}/board/live/")
@@ -90,6 +93,7 @@ def test_the_history_page_and_the_state_read_a_constant_number_of_queries(
         assert client.get(f"/lessons/{lesson.pk}/board/state/").status_code == 200
 
 
+@pytest.mark.access("whiteboard:upload", who="allowed")
 def test_a_participant_uploads_an_image_stored_under_the_schools_path_and_served_to_participants(
     alpha, client_for, lesson, media
 ):
@@ -130,6 +134,7 @@ def test_an_image_too_large_is_refused(alpha, client_for, lesson, media, monkeyp
     assert not BoardImage.objects.exists()
 
 
+@pytest.mark.access("whiteboard:upload", who="wrong_role")
 def test_uploads_need_a_seat_and_an_open_room(alpha, client_for, media):
     later = make_lesson(alpha, starts_in=timedelta(days=3))
     teacher = client_for(alpha, alpha.teacher)
