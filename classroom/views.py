@@ -8,10 +8,12 @@ from django.utils import timezone
 from classroom.access import get_seat_or_404, room_is_open, room_is_over, room_opens_at
 from classroom.selectors import CHAT_CATCH_UP, chat_messages
 from classroom.strings import room_strings
+from config.headers import camera_and_microphone
 from tenant_apps.scheduling.permissions import area_of
 
 
 @login_required
+@camera_and_microphone
 def room(request, pk):
     """The room: the device check, then video, chat, the board, the stage and (for the teacher) the plan.
 

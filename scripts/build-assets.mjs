@@ -1,6 +1,6 @@
 // Builds our front-end bundles from static/src into static/dist with esbuild (nothing loads from a CDN).
 // Each page-specific bundle is its own entry, so pages load only what they use.
-import { cpSync } from "node:fs";
+import { cpSync, readFileSync } from "node:fs";
 
 import * as esbuild from "esbuild";
 
@@ -27,6 +27,20 @@ await esbuild.build({
   conditions: ["production"],
 });
 
+// Excalidraw names a CDN (esm.sh) as the last place to fetch its fonts from, after our asset path; our
+// Content-Security-Policy refuses it and nothing may load from a CDN, so that fallback becomes our own copy.
+const EXCALIDRAW_CDN = /`https:\/\/esm\.sh\/\$\{.*?\}\/dist\/prod\/`/;
+const excalidrawFontsAtHome = {
+  name: "excalidraw-fonts-at-home",
+  setup(build) {
+    build.onLoad({ filter: /@excalidraw[\\/]excalidraw[\\/]dist[\\/]prod[\\/].*\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!EXCALIDRAW_CDN.test(source)) return undefined;
+      return { contents: source.replace(EXCALIDRAW_CDN, '`${window.location.origin}/static/dist/excalidraw/`'), loader: "js" };
+    });
+  },
+};
+
 // The whiteboard (Excalidraw, React, Yjs) as ES modules split into chunks: what a page does not use at
 // once (other languages, Mermaid, export code) is fetched only when asked for, so the room starts sooner.
 await esbuild.build({
@@ -41,6 +55,7 @@ await esbuild.build({
   conditions: ["production"],
   // The UI fonts its stylesheet names are copied next to the bundle.
   loader: { ".woff2": "file" },
+  plugins: [excalidrawFontsAtHome],
 });
 
 // Excalidraw's fonts, served from our static files (the board sets window.EXCALIDRAW_ASSET_PATH here).

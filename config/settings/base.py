@@ -91,6 +91,8 @@ DEFAULT_NOT_FOUND_TENANT_VIEW = "shared_apps.tenants.views.unknown_school"
 MIDDLEWARE = [
     "shared_apps.tenants.middleware.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +105,30 @@ MIDDLEWARE = [
     "tenant_apps.accounts.middleware.StaffMfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# ---------------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline
+# ---------------------------------------------------------------------------
+# Styles may be inline: Excalidraw and htmx write style elements and attributes at run time, and a style
+# cannot run code. Images and media may come from any https address (a teacher's video link, a library
+# link's picture); frames only from the two video players the home page embeds. No form-action: payment
+# forms end in a redirect to Stripe's or YooKassa's own page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", "https:"],
+        "media-src": ["'self'", "blob:", "https:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "config.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"

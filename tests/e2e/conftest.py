@@ -30,6 +30,51 @@ CHROMIUM_ARGS = [
 ]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
+# Every browser test fails on a Content-Security-Policy violation: each page of every context reports
+# the browser's `securitypolicyviolation` events to Python (the init script and the binding go in through
+# the DevTools protocol, which the page's policy does not govern).
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__pandaCspViolation(`${event.effectiveDirective} refused ${event.blockedURI || "an inline script/style"}`
+    + ` on ${event.documentURI} (${event.sourceFile || "?"}:${event.lineNumber})`);
+});
+"""
+csp_violations: list[str] = []
+
+
+def watch_csp(context):
+    """Record every CSP violation any page of this context reports (the autouse fixture asserts none)."""
+    context.expose_binding("__pandaCspViolation", lambda _source, text: csp_violations.append(text))
+    context.add_init_script(script=_CSP_LISTENER)
+    return context
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_browser_context_watches_csp():
+    """Wrap Browser.new_context / new_page for the whole session, whoever launches the browser."""
+    from playwright.sync_api._generated import Browser
+
+    original_context, original_page = Browser.new_context, Browser.new_page
+
+    def new_context(self, *args, **kwargs):
+        return watch_csp(original_context(self, *args, **kwargs))
+
+    def new_page(self, *args, **kwargs):
+        page = original_page(self, *args, **kwargs)
+        watch_csp(page.context)
+        return page
+
+    Browser.new_context, Browser.new_page = new_context, new_page
+    yield
+    Browser.new_context, Browser.new_page = original_context, original_page
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violation():
+    csp_violations.clear()
+    yield
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -134,9 +179,20 @@ def demo_school(django_db_setup, django_db_blocker):
 
 def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> list[dict]:
     """WCAG A/AA violations axe-core finds on the page (axe comes from npm, injected here)."""
-    page.add_script_tag(path=str(AXE_SCRIPT))
+    page.evaluate(AXE_SCRIPT.read_text())  # evaluated through DevTools: the page's CSP forbids inline scripts
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(tags))
     return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
+
+
+def wait_until(page, expression: str, *, timeout: float = 30000, polling: float = 100):
+    """Poll `expression` in the page until it is truthy. Playwright's wait_for_function compiles its
+    predicate with eval inside the page, which the page's Content-Security-Policy refuses; page.evaluate
+    goes through DevTools, which the policy does not govern."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout / 1000:g} s: {expression}")
+        page.wait_for_timeout(polling)
 
 
 def has_horizontal_scroll(page) -> bool:

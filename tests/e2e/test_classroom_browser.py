@@ -16,7 +16,7 @@ from django_tenants.utils import schema_context
 from tests.classroom.conftest import make_paid_lesson, remove_lessons_of
 from tests.classroom.netns import loopback_chromium
 from tests.classroom.webrtc import CALL_STATS, LOOPBACK_ONLY, MEDIA_ARGS
-from tests.e2e.conftest import CHROMIUM_ARGS, axe_violations, has_horizontal_scroll
+from tests.e2e.conftest import CHROMIUM_ARGS, axe_violations, has_horizontal_scroll, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
@@ -125,7 +125,7 @@ def test_teacher_and_student_see_each_other_over_loopback_chat_recover_from_a_re
     try:
         # The device check: the camera preview plays and the microphone meter is there.
         for page in (teacher, student):
-            page.wait_for_function("document.querySelector('[data-preview]').videoWidth > 0", polling=100)
+            wait_until(page, "document.querySelector('[data-preview]').videoWidth > 0", polling=100)
             assert page.get_by_label("Microphone level").is_visible()
             assert page.get_by_label("Camera").locator("option").count() >= 1
         assert student.locator("[data-presence-text]").inner_text() == (
@@ -150,7 +150,7 @@ def test_teacher_and_student_see_each_other_over_loopback_chat_recover_from_a_re
 
         # Mute and camera off show on the other side.
         student.get_by_role("button", name="Mute").click()
-        teacher.wait_for_function(
+        wait_until(teacher,
             "document.querySelector('[data-peer-flags]').textContent.includes('muted the microphone')", polling=100)
         student.get_by_role("button", name="Unmute").click()
 
@@ -170,8 +170,8 @@ def test_teacher_and_student_see_each_other_over_loopback_chat_recover_from_a_re
         before = (teacher.evaluate(ufrag), student.evaluate(ufrag))
         frames_before = wait_for(teacher, lambda s: True)["frames"]
         teacher.evaluate("window.dispatchEvent(new Event('online'))")
-        teacher.wait_for_function(f"({ufrag})() !== {before[0]!r}", polling=100, timeout=10000)
-        student.wait_for_function(f"({ufrag})() !== {before[1]!r}", polling=100, timeout=10000)
+        wait_until(teacher, f"({ufrag})() !== {before[0]!r}", polling=100, timeout=10000)
+        wait_until(student, f"({ufrag})() !== {before[1]!r}", polling=100, timeout=10000)
         wait_for(teacher, lambda s: s["state"] == "connected" and s["frames"] >= frames_before + 30)
 
         # The teacher ends the lesson from the room and marks it held; both rooms close.
@@ -248,7 +248,7 @@ def test_the_room_fits_a_phone_and_passes_axe_before_joining(server, media_brows
     context, page = open_room(media_browser, server, alpha.host, sessions(alpha.student), lesson,
                               viewport={"width": 375, "height": 812})
     try:
-        page.wait_for_function("document.querySelector('[data-preview]').videoWidth > 0", polling=100)
+        wait_until(page, "document.querySelector('[data-preview]').videoWidth > 0", polling=100)
         assert not has_horizontal_scroll(page)
         assert room_axe_violations(page) == []
         # On a phone the device check comes first, above the board.

@@ -23,5 +23,12 @@ document.addEventListener("submit", (event) => {
   button.textContent = button.dataset.busyLabel;
 });
 
+// A lesson room that is not open yet lets the person in by itself when it opens (if within a day).
+const closedRoom = document.querySelector("[data-room-closed][data-opens-in]");
+if (closedRoom) {
+  const seconds = Number(closedRoom.dataset.opensIn);
+  if (seconds < 86400) setTimeout(() => window.location.reload(), (seconds + 1) * 1000);
+}
+
 const bell = document.querySelector("[data-bell]");
 if (bell) connectBell(bell);

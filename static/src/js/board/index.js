@@ -8,6 +8,7 @@
 // inserts that image onto the current page as an Excalidraw image element, on the leader's (teacher's)
 // live board only (elsewhere it is ignored). `url` must be a same-site path ("/..."), readable by both
 // participants; the document stores the URL, never the bytes. The element is scaled to fit the view.
+import "./asset-path.js"; // first: Excalidraw reads the asset path as it loads
 import {
   CaptureUpdateAction,
   convertToExcalidrawElements,
