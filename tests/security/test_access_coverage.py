@@ -68,7 +68,6 @@ NOT_YET_COVERED: dict[str, set[str]] = {
     "billing:student_free_lessons": {"allowed", "wrong_role"},
     "billing:student_grant_place": {"allowed", "wrong_role"},
     "lessons:calendar_feed_manage": {"allowed", "wrong_role"},
-    "materials:item_file_named": {"allowed", "wrong_role"},
     "materials:plan_delete": {"allowed"},
     "materials:template_new": {"allowed"},
     "mfa_activate_totp": {"allowed", "wrong_role"},
