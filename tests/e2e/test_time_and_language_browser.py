@@ -15,7 +15,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from shared_apps.platform.management.commands.seed_demo import DEMO_PASSWORD
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, wait_until
 
 pytestmark = pytest.mark.browser
 HOST = "panda.localhost"
@@ -68,7 +68,7 @@ def test_a_visitors_first_page_and_trial_form_are_in_the_browsers_zone(server, b
     page = context.new_page()
 
     page.goto(server.url(HOST, "/trial/"))  # no cookie yet: drawn in Moscow time, then re-read at once
-    page.wait_for_function("zone => document.documentElement.dataset.zone === zone", arg=zone)
+    wait_until(page, f"document.documentElement.dataset.zone === {zone!r}")
 
     assert page.locator("input[name=time_zone]").input_value() == zone
     assert {"name": "tz", "value": zone.replace("/", "%2F")}.items() <= next(

@@ -10,7 +10,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from tenant_apps.worksheets.samplepdf import PRINTED_WORKSHEET, text_pdf
-from tests.e2e.conftest import axe_violations, has_horizontal_scroll
+from tests.e2e.conftest import axe_violations, has_horizontal_scroll, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
@@ -127,7 +127,7 @@ def test_a_teacher_builds_worksheets_and_the_student_does_them_by_keyboard_and_b
     _order_by_keyboard(page, ["she", "likes", "tea"])
     _choose_by_keyboard(page, page.locator(".ws-pair", has_text="cat").locator("select"), "кошка")
     _choose_by_keyboard(page, page.locator(".ws-pair", has_text="dog").locator("select"), "собака")
-    page.wait_for_function("document.querySelector('[data-save-status]').textContent.includes('Saved')")
+    wait_until(page, "document.querySelector('[data-save-status]').textContent.includes('Saved')")
     page.reload()
     assert page.get_by_label("Gap 1").first.input_value() == "am"
     assert page.locator(".ws-slot-word").inner_text() == "cat"
@@ -148,8 +148,8 @@ def test_a_teacher_builds_worksheets_and_the_student_does_them_by_keyboard_and_b
     box = page.locator(".ws-box input").first
     box.tap()
     page.keyboard.type("works")
-    page.wait_for_function("document.querySelector('[data-save-status]').textContent.includes('сохранено')"
-                           " || document.querySelector('[data-save-status]').textContent.includes('Сохранено')")
+    wait_until(page, "document.querySelector('[data-save-status]').textContent.includes('сохранено')"
+                     " || document.querySelector('[data-save-status]').textContent.includes('Сохранено')")
     assert not has_horizontal_scroll(page)
     assert axe_violations(page) == []
     page.locator(".ws-submit-row button[type=submit]").tap()
