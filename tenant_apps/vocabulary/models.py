@@ -7,9 +7,10 @@ Writes go through `services.py`: adding a word that is already there merges it i
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Lower
 from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.materials.storage import private_storage
@@ -67,6 +68,11 @@ class Word(models.Model):
                                  verbose_name=_("added by"))
     created_at = models.DateTimeField(_("added"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Full-text search ("simple" configuration: a dictionary mixes languages), kept by Postgres itself.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("word", weight="A", config="simple")
+        + SearchVector("translation", Cast("examples", models.TextField()), "notes", weight="B", config="simple"),
+        output_field=SearchVectorField(), db_persist=True)
 
     class Meta:
         verbose_name = _("word")
@@ -75,6 +81,7 @@ class Word(models.Model):
         indexes = [
             models.Index(fields=["student", "-created_at"], name="vocabulary_student_recent_idx"),
             GinIndex(fields=["topics"], name="vocabulary_word_topics_idx"),
+            GinIndex(fields=["search_vector"], name="vocabulary_word_search_idx"),
         ]
         constraints = [
             # Adding a word twice merges it (services.dictionary_add_word); the database makes it certain.

@@ -6,9 +6,8 @@ Each is a fixed number of queries however many words a student has (the page is 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, TextField
-from django.db.models.functions import Cast
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Count, Exists, F, Func, OuterRef, Q
 from django.utils import timezone
 
 from tenant_apps.learning.models import Language
@@ -60,11 +59,8 @@ def words_for_student(student, filters: WordFilter | None = None, *, lesson_id: 
 def search(words, text: str):
     """Full-text search over the word, its translations, examples and notes ("simple" configuration: the
     dictionary mixes languages), plus a substring match so that the start of a word finds it too."""
-    vector = SearchVector("word", weight="A", config="simple") + SearchVector(
-        "translation", Cast("examples", TextField()), "notes", weight="B", config="simple")
     query = SearchQuery(text, config="simple", search_type="websearch")
-    return words.annotate(search=vector).filter(
-        Q(search=query) | Q(word__icontains=text) | Q(translation__icontains=text))
+    return words.filter(Q(search_vector=query) | Q(word__icontains=text) | Q(translation__icontains=text))
 
 
 def lessons_with_words(student):
@@ -75,7 +71,7 @@ def lessons_with_words(student):
 
 def topics_of(student) -> list[str]:
     words = Word.objects.filter(student=student).annotate(topic=Func(F("topics"), function="unnest"))
-    return sorted(set(words.values_list("topic", flat=True)))
+    return sorted(words.values_list("topic", flat=True).order_by().distinct())
 
 
 def languages_of(student) -> list[Language]:

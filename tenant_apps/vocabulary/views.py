@@ -31,7 +31,7 @@ from tenant_apps.vocabulary.permissions import (
 )
 from tenant_apps.vocabulary.transcription import segment, transcribe
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 def student_zone(student):
@@ -67,6 +67,9 @@ def _dictionary_page(request, student):
     context = {
         "student": student, "own": student.pk == request.user.pk, "form": form, "page": page,
         "words": page.object_list, "lessons": lessons, "query": query.urlencode(),
+        # The entries' own URLs, built by string rather than 150 reverse() calls a page.
+        "words_url": reverse("vocabulary:word_edit", args=[0]).removesuffix("0/"),
+        "filtered": any(value for key, value in request.GET.items() if key not in ("q", "page")),
         "pinyin": form.cleaned_data.get("pinyin") if form.is_bound and form.is_valid() else "marks",
         "due": selectors.due_count(student, now=timezone.now(), zone=student_zone(student)),
     }

@@ -237,7 +237,7 @@ def test_the_teacher_shows_prepared_and_new_materials_and_the_student_follows(
         assert student.locator("[data-stage-view] video").count() == 0
 
         student.goto(stage_server.url(alpha.host, "/student/dictionary/"))
-        row = student.locator("table.dictionary tr", has_text="sunburn")
+        row = student.locator("li.entry", has_text="sunburn")
         assert "солнечный ожог" in row.inner_text() and "I got a sunburn on the beach." in row.inner_text()
     finally:
         teacher_context.close()

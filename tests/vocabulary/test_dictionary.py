@@ -98,5 +98,5 @@ def test_the_dictionary_costs_the_same_with_3_or_60_words(client_for, alpha, les
     with django_assert_max_num_queries(12) as many:
         response = client.get("/student/dictionary/")
 
-    assert response.content.decode().count('<li class="entry">') == 60
+    assert response.content.decode().count('<li class="entry">') == 50  # a page
     assert len(many.captured_queries) == len(few.captured_queries)

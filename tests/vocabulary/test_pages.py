@@ -202,3 +202,48 @@ def test_when_everything_is_reviewed_the_page_says_so(client_for, alpha, word):
     page = client_for(alpha, alpha.student).get("/student/dictionary/review/").content.decode()
 
     assert "All done for today." in page
+
+
+def test_the_page_costs_the_same_queries_with_3_words_and_with_5000(client_for, alpha, english, chinese):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def fill(count, offset=0):
+        Word.objects.bulk_create([
+            Word(student=alpha.student, language=english if index % 5 else chinese, word=f"w{offset + index}",
+                 translation="t", topics=[f"topic {index % 9}"], examples=[{"text": "An example.", "lesson": None}])
+            for index in range(count)])
+        Card.objects.bulk_create([Card(word=word, student=alpha.student, direction="word_meaning",
+                                       due=timezone.now(), difficulty=8.0 if word.pk % 7 == 0 else 5.0)
+                                  for word in Word.objects.filter(student=alpha.student, cards__isnull=True)])
+
+    client = client_for(alpha, alpha.student)
+    fill(3)
+    client.get("/student/dictionary/")
+    counts = {}
+    for size in (3, 5000):
+        if size == 5000:
+            fill(4997, offset=3)
+        for name, query in (("page", {}), ("search", {"q": "example"}), ("filter", {"topic": "topic 3", "hard": "on"})):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get("/student/dictionary/", query)
+            assert response.status_code == 200
+            counts[size, name] = len(queries)
+
+    assert {name: counts[3, name] for name in ("page", "search", "filter")} == {
+        name: counts[5000, name] for name in ("page", "search", "filter")}
+    assert response.content.decode().count('<li class="entry">') == 50
+    assert max(counts.values()) <= 13
+
+
+def test_the_students_home_says_how_many_words_are_due_today(client_for, alpha, word, english):
+    dictionary_add_word(student=alpha.student, language=english, word="apple", translation="яблоко")
+    client = client_for(alpha, alpha.student)
+
+    page = client.get("/student/").content.decode()
+    for card in Card.objects.all():
+        review_record(card=card, rating=4)
+    later = client.get("/student/").content.decode()
+
+    assert "2 words to review today" in page and 'href="/student/dictionary/review/"' in page
+    assert "Nothing to review today." in later
