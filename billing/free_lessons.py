@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing import hooks
 from billing.models import FreeLessonGrant, LedgerEntry, Pass, Product, PromoCode, Referral, ReferralLink
-from billing.services import _ledger_append, _lock, _school
+from billing.services import _ledger_append, _lock, _school, locked
 
 Source = FreeLessonGrant.Source
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,31}$")
@@ -73,7 +73,7 @@ def grant_place(*, grant: FreeLessonGrant, enrollment, by=None, now: datetime | 
     Placing twice places once (the grant row is locked and remembers its pass).
     """
     now = now or timezone.now()
-    grant = FreeLessonGrant.objects.select_for_update(of=("self",)).select_related("promo_code").get(pk=grant.pk)
+    grant = locked(FreeLessonGrant.objects.select_related("promo_code")).get(pk=grant.pk)
     if grant.lesson_pass_id is not None:
         return grant.lesson_pass
     if enrollment.student_id != grant.student_id:
@@ -148,7 +148,7 @@ def promo_code_redeem(*, student, code: str, enrollment=None, now: datetime | No
 def _redeem(*, student, code: str, now: datetime) -> FreeLessonGrant:
     # Locking the code's row serialises redemptions: of two students racing for the last use,
     # the second reads the first one's count after it commits.
-    promo = PromoCode.objects.select_for_update().filter(code=code).first() if code else None
+    promo = locked(PromoCode.objects.filter(code=code)).first() if code else None
     if promo is None or not promo.is_active:
         raise RedeemRefused(_("There is no such code. Check the spelling."), code="unknown")
     if promo.is_expired(now):
@@ -196,7 +196,7 @@ def referral_reward_after_payment(*, newcomer, now: datetime) -> FreeLessonGrant
 
     Call inside the transaction that marks the payment paid (which runs once per payment).
     """
-    referral = Referral.objects.select_for_update().filter(newcomer=newcomer, rewarded_at__isnull=True).first()
+    referral = locked(Referral.objects.filter(newcomer=newcomer, rewarded_at__isnull=True)).first()
     if referral is None:
         return None
     referral.rewarded_at = now

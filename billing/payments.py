@@ -13,7 +13,7 @@ from billing.models import Pass, Payment, Product, WebhookEvent
 from billing.providers import get_provider
 from billing.providers.base import CheckoutState, ProviderError, WebhookEventData, parse_reference
 from billing.selectors import extension_offer_for
-from billing.services import _school, payment_mark_failed, payment_mark_paid, product_for_enrollment_ok
+from billing.services import _school, locked, payment_mark_failed, payment_mark_paid, product_for_enrollment_ok
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def _paying_account(school) -> str:
 def _pending_payment(*, student, enrollment, product, extends, now, provider="stripe", account="") -> Payment:
     # Locking the student's row serialises their double clicks: one pending payment, one checkout.
     # (`get_user_model()`, not `type(student)`: a view passes request.user, a SimpleLazyObject.)
-    get_user_model().objects.select_for_update().get(pk=student.pk)
+    locked(get_user_model().objects).get(pk=student.pk)
     recent = (
         Payment.objects.filter(
             student=student, enrollment=enrollment, product=product, status=Payment.Status.PENDING,

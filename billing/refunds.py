@@ -10,7 +10,7 @@ from billing.models import LedgerEntry, Pass, Payment, Refund
 from billing.money import format_money as _format_money
 from billing.providers import get_provider
 from billing.providers.base import ProviderError
-from billing.services import NotEnoughCredits, _ledger_append, _lock, free_credits
+from billing.services import NotEnoughCredits, _ledger_append, _lock, free_credits, locked
 
 
 def format_money(amount: int, currency: str) -> str:
@@ -29,7 +29,7 @@ def payment_refund(*, payment: Payment, amount: int, lessons_removed: int = 0, b
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the money is returned."), code="reason_required")
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    payment = locked(Payment.objects).get(pk=payment.pk)
     if payment.status not in (Payment.Status.PAID, Payment.Status.REFUNDED) or payment.provider == "demo":
         raise ValidationError(_("Only a payment made through the payment provider can be refunded."), code="not_paid")
     left = payment.amount - payment.refunded_amount

@@ -31,9 +31,30 @@ def _school():
     return School.objects.get(schema_name=connection.schema_name)
 
 
+def locked(queryset):
+    """`queryset` locked as a mutex. Every row lock in Panda goes through this.
+
+    `of=("self",)`: only this table's rows, never the rows a `select_related` joins (locking the
+    student's user row with their lesson deadlocked bookings against payments). `no_key=True` (FOR NO
+    KEY UPDATE): a lock that does not block the foreign-key checks of inserts that merely refer to the
+    row (a lesson naming its student, a payment naming the pass it extends), which FOR UPDATE would.
+
+    The one lock order (take them in this order, never back up it): the person (user row, for
+    per-person double clicks), the enrollment, the payment, passes by id (an extension's old pass
+    before its new one), lessons by id, then proposals, reservations and ledger rows (always under
+    their pass's lock).
+    """
+    return queryset.select_for_update(no_key=True, of=("self",))
+
+
 def _lock(lesson_pass: Pass) -> Pass:
     # Two tabs, two workers, a replayed webhook: one writer per pass at a time.
-    return Pass.objects.select_for_update().get(pk=lesson_pass.pk)
+    return locked(Pass.objects).get(pk=lesson_pass.pk)
+
+
+def passes_lock(pass_ids) -> None:
+    """Lock several passes in the one order (by id). Precondition: inside `transaction.atomic`."""
+    list(locked(Pass.objects.filter(pk__in=set(pass_ids))).order_by("pk").values_list("pk", flat=True))
 
 
 def free_credits(lesson_pass: Pass) -> int:
@@ -69,7 +90,7 @@ def payment_mark_paid(
     # In UTC: adding days to a datetime in a zone with DST adds wall-clock days (28 × 24 h ± 1 h);
     # validity is 28 × 24 h of real time whatever zone the caller's `now` carries.
     now = (now or timezone.now()).astimezone(UTC)
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    payment = locked(Payment.objects).get(pk=payment.pk)
     existing = Pass.objects.filter(payment=payment).first()
     if existing is not None:
         return existing
@@ -126,9 +147,9 @@ def _carry_over(*, old: Pass, new: Pass, actor, now: datetime) -> None:
                        reason=str(_("to the next pass")))
         _ledger_append(lesson_pass=new, change=free, kind=Kind.CARRIED_IN, actor=actor,
                        reason=str(_("free lessons from the last pass")))
-    future = Reservation.objects.select_for_update().filter(
+    future = locked(Reservation.objects.filter(
         lesson_pass=old, status=Reservation.Status.OPEN, lesson_starts_at__gte=now
-    )
+    )).order_by("pk")
     for reservation in future:
         reservation.status = Reservation.Status.MOVED
         reservation.closed_at = now
@@ -145,7 +166,7 @@ def _carry_over(*, old: Pass, new: Pass, actor, now: datetime) -> None:
 @transaction.atomic
 def payment_mark_failed(*, payment: Payment, status: str, message: str = "") -> Payment:
     """Declined or cancelled: nothing is created. A paid payment stays paid (events arrive out of order)."""
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    payment = locked(Payment.objects).get(pk=payment.pk)
     if payment.status != Payment.Status.PENDING:
         return payment
     payment.status = status
@@ -180,8 +201,8 @@ def _open_reservation(lesson_id: int) -> Reservation:
         # Read it again under the lock: while we waited, another tab may have released or consumed it
         # (acting on the stale row would write a second credit), or an extension may have moved it to
         # the next pass (then look again: the open one is there).
-        locked = Reservation.objects.select_for_update().filter(pk=reservation.pk, status=Reservation.Status.OPEN)
-        if (reservation := locked.first()) is not None:
+        again = locked(Reservation.objects.filter(pk=reservation.pk, status=Reservation.Status.OPEN))
+        if (reservation := again.first()) is not None:
             return reservation
     raise ValidationError(_("This lesson holds no credit."), code="no_reservation")
 

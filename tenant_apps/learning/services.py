@@ -122,7 +122,7 @@ def enrollment_update(
     # or the history would no longer replay to the current state. `of=self`: Postgres cannot
     # lock the nullable side of the outer joins.
     current = (
-        Enrollment.objects.select_for_update(of=("self",))
+        Enrollment.objects.select_for_update(no_key=True, of=("self",))  # see billing.services.locked
         .select_related("language", "teacher", "level")
         .get(pk=enrollment.pk)
     )

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from billing.services import locked
 from shared_apps.tenants.services import school_url
 from tenant_apps.scheduling.models import OCCUPYING, CalendarFeed, Lesson
 
@@ -36,7 +37,7 @@ def feed_enable(user) -> CalendarFeed:
 @transaction.atomic
 def feed_regenerate(user) -> CalendarFeed:
     """A new secret: the old URL stops working at once."""
-    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user, defaults={"token": feed_token()})
+    feed, created = locked(CalendarFeed.objects).get_or_create(user=user, defaults={"token": feed_token()})
     if not created:
         feed.token = feed_token()
         feed.save(update_fields=["token"])

@@ -18,16 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Pass, Reservation
+from billing.services import locked
 from tenant_apps.notifications.services import notify
 from tenant_apps.scheduling import notification_kinds as kinds
 from tenant_apps.scheduling.models import OCCUPYING, Freeze, Lesson, RescheduleProposal
 from tenant_apps.scheduling.permissions import REBOOKABLE
 from tenant_apps.scheduling.services import (
     SlotTaken,
-    _lock_pass_of,
     _pass_for_booking,
     _when,
     lesson_book,
+    lesson_lock,
     within_hours,
 )
 
@@ -99,8 +100,11 @@ def _check_freed_credit(*, lesson: Lesson, starts_at: datetime, now: datetime) -
 
 
 def _reservation_pass(lesson: Lesson) -> Pass | None:
-    """The pass holding the lesson's open credit (after an extension, the next pass), locked."""
-    reservation = (Reservation.objects.select_for_update().select_related("lesson_pass")
+    """The pass holding the lesson's open credit (after an extension, the next pass).
+
+    Precondition: the lesson was locked with `lesson_lock`, which locked that pass first.
+    """
+    reservation = (Reservation.objects.select_related("lesson_pass")
                    .filter(lesson_id=lesson.pk, status=Reservation.Status.OPEN).first())
     return reservation.lesson_pass if reservation is not None else lesson.lesson_pass
 
@@ -130,8 +134,7 @@ def lesson_move(*, lesson: Lesson, starts_at: datetime, by, now: datetime | None
     """The teacher (or a manager, e.g. in the school's admin) moves a lesson not started yet to another free
     time inside the teacher's hours and the pass. Whoever did not move it is told."""
     now = now or timezone.now()
-    _lock_pass_of(lesson)
-    lesson = Lesson.objects.select_for_update().select_related("student", "teacher").get(pk=lesson.pk)
+    lesson = lesson_lock(lesson, related=("student", "teacher"))
     if by.pk != lesson.teacher_id and not by.is_manager:
         raise PermissionDenied
     if lesson.status != Status.SCHEDULED:
@@ -156,8 +159,7 @@ def proposal_create(*, lesson: Lesson, starts_at: datetime, by, message: str = "
                     now: datetime | None = None) -> RescheduleProposal:
     """The student proposes `starts_at` (one of the teacher's free times); a waiting proposal is replaced."""
     now = now or timezone.now()
-    _lock_pass_of(lesson)
-    lesson = Lesson.objects.select_for_update().select_related("student", "teacher", "enrollment").get(pk=lesson.pk)
+    lesson = lesson_lock(lesson, related=("student", "teacher", "enrollment"))
     if by.pk != lesson.student_id:
         raise PermissionDenied
     if not can_propose(by, lesson, now):
@@ -185,10 +187,8 @@ def proposal_create(*, lesson: Lesson, starts_at: datetime, by, message: str = "
 
 
 def _locked_proposal(proposal: RescheduleProposal, now: datetime) -> tuple[RescheduleProposal, Lesson]:
-    _lock_pass_of(proposal.lesson)
-    lesson = Lesson.objects.select_for_update().select_related("student", "teacher", "enrollment").get(
-        pk=proposal.lesson_id)
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    lesson = lesson_lock(proposal.lesson, related=("student", "teacher", "enrollment"))
+    proposal = locked(Proposal.objects).get(pk=proposal.pk)
     if proposal.status != Proposal.Status.PENDING:
         raise ValidationError(_("This proposal has already been answered."), code="answered")
     if now >= proposal.expires_at:
@@ -251,7 +251,7 @@ def proposal_withdraw(*, proposal: RescheduleProposal, by, now: datetime | None 
     now = now or timezone.now()
     if by.pk != proposal.proposed_by_id:
         raise PermissionDenied
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = locked(Proposal.objects).get(pk=proposal.pk)
     if proposal.status != Proposal.Status.PENDING:
         raise ValidationError(_("This proposal has already been answered."), code="answered")
     proposal.status, proposal.decided_by, proposal.decided_at = Proposal.Status.WITHDRAWN, by, now

@@ -16,8 +16,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import LedgerEntry, Pass
-from billing.services import credit_consume, credit_release, credit_reserve, free_credits, pass_extend_validity
+from billing.models import LedgerEntry, Pass, Reservation
+from billing.services import (
+    credit_consume,
+    credit_release,
+    credit_reserve,
+    free_credits,
+    locked,
+    pass_extend_validity,
+    passes_lock,
+)
 from tenant_apps.accounts.localtime import when_for
 from tenant_apps.notifications.services import notify
 from tenant_apps.scheduling import notification_kinds as kinds
@@ -89,7 +97,7 @@ def _create_lesson(*, enrollment, lesson_pass, starts_at, minutes, plan=None, by
         with transaction.atomic():
             # The pass first, then the lesson: one lock order for every booking, so two bookings
             # of one pass queue up instead of deadlocking inside the exclusion check.
-            Pass.objects.select_for_update().filter(pk=lesson_pass.pk).first()
+            locked(Pass.objects.filter(pk=lesson_pass.pk)).first()
             lesson = Lesson.objects.create(
                 enrollment=enrollment, teacher=enrollment.teacher, student=enrollment.student,
                 lesson_pass=lesson_pass, plan=plan, starts_at=starts_at, plan_starts_at=starts_at if plan else None,
@@ -120,7 +128,7 @@ def plan_book(*, plan: WeeklyPlan, lesson_pass: Pass, now: datetime | None = Non
     result = Booking()
     if enrollment.teacher_id is None or not plan.is_active:
         return result
-    lesson_pass = Pass.objects.select_for_update().prefetch_related("freezes").get(pk=lesson_pass.pk)
+    lesson_pass = locked(Pass.objects.prefetch_related("freezes")).get(pk=lesson_pass.pk)
     credits = free_credits(lesson_pass)
     # Every occurrence the plan ever booked, whatever became of it: a lesson cancelled, moved or frozen
     # is never booked again at its planned time (its credit stays free for the student to use).
@@ -164,11 +172,14 @@ def _tell_about_booking(enrollment, result: Booking) -> None:
                    url="/teacher/lessons/" if person == teacher else "/student/lessons/")
 
 
+@transaction.atomic
 def plan_book_on_pass_activated(pass_id: int) -> None:
     """billing's "pass activated" hook: move carried-over lessons, then book the weekly plan."""
     lesson_pass = Pass.objects.select_related("enrollment__student", "enrollment__teacher").get(pk=pass_id)
-    moved = lesson_pass.reservations.filter(status="open").values_list("lesson_id", flat=True)
-    Lesson.objects.filter(pk__in=list(moved)).exclude(lesson_pass=lesson_pass).update(lesson_pass=lesson_pass)
+    moved = list(lesson_pass.reservations.filter(status="open").values_list("lesson_id", flat=True))
+    # The lock order: the passes (the old ones and this one), then the lessons that move.
+    lessons_lock(Lesson.objects.filter(pk__in=moved).exclude(lesson_pass=lesson_pass))
+    Lesson.objects.filter(pk__in=moved).exclude(lesson_pass=lesson_pass).update(lesson_pass=lesson_pass)
     plan = WeeklyPlan.objects.filter(enrollment=lesson_pass.enrollment, is_active=True).first()
     if plan is not None:
         plan_book(plan=plan, lesson_pass=lesson_pass)
@@ -223,11 +234,33 @@ def lesson_book(*, enrollment, starts_at: datetime, by, now: datetime | None = N
     return lesson
 
 
-def _lock_pass_of(lesson: Lesson) -> None:
-    """Pass before lesson, as booking and freezing do: one lock order, so no deadlock between them."""
-    pass_id = Lesson.objects.filter(pk=lesson.pk).values_list("lesson_pass_id", flat=True).first()
-    if pass_id is not None:
-        Pass.objects.select_for_update().filter(pk=pass_id).first()
+# Locking lessons ------------------------------------------------------------------------------
+# Passes before lessons (billing.services.locked has the whole order): booking and freezing lock the
+# pass and then write lessons, so everything that writes a lesson locks its passes first. A lesson's
+# credit may sit on another pass than `lesson.lesson_pass` (an extension moved it to the next pass
+# before the lesson row follows), so both are locked, by id.
+def _passes_of(lesson_ids) -> set[int]:
+    own = Lesson.objects.filter(pk__in=lesson_ids, lesson_pass__isnull=False).values_list("lesson_pass_id", flat=True)
+    held = Reservation.objects.filter(lesson_id__in=lesson_ids, status=Reservation.Status.OPEN).values_list(
+        "lesson_pass_id", flat=True)
+    return set(own) | set(held)
+
+
+def lesson_lock(lesson: Lesson, *, related: tuple[str, ...] = ()) -> Lesson:
+    """The lesson read again and locked, after its passes. Precondition: inside `transaction.atomic`."""
+    for _attempt in range(3):
+        passes = _passes_of([lesson.pk])
+        passes_lock(passes)
+        locked_lesson = locked(Lesson.objects.select_related(*related)).get(pk=lesson.pk)
+        if _passes_of([lesson.pk]) <= passes:  # an extension did not move its credit meanwhile
+            break
+    return locked_lesson
+
+
+def lessons_lock(lessons) -> list[Lesson]:
+    """The lessons of a queryset, locked after their passes, by id (rows changed meanwhile drop out)."""
+    passes_lock(_passes_of(list(lessons.values_list("pk", flat=True))))
+    return list(locked(lessons).order_by("pk"))
 
 
 # Cancelling ----------------------------------------------------------------------------------
@@ -250,8 +283,7 @@ def can_cancel_lesson(user, lesson: Lesson) -> bool:
 def lesson_cancel(*, lesson: Lesson, by, now: datetime | None = None, reason: str = "") -> Lesson:
     """Cancel a scheduled lesson: in time (≥ the school's window before start) the credit returns."""
     now = now or timezone.now()
-    _lock_pass_of(lesson)
-    lesson = Lesson.objects.select_for_update().select_related("student", "teacher").get(pk=lesson.pk)
+    lesson = lesson_lock(lesson, related=("student", "teacher"))
     if not can_cancel_lesson(by, lesson):
         raise PermissionDenied
     if lesson.status != Status.SCHEDULED:
@@ -293,8 +325,7 @@ def can_mark_lesson(user, lesson: Lesson) -> bool:
 def lesson_mark(*, lesson: Lesson, outcome: str, by, note: str = "", now: datetime | None = None) -> Lesson:
     """The teacher says what happened: held and no-show spend the credit, a teacher cancellation returns it."""
     now = now or timezone.now()
-    _lock_pass_of(lesson)
-    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
+    lesson = lesson_lock(lesson)
     if not can_mark_lesson(by, lesson):
         raise PermissionDenied
     if outcome not in MARK_OUTCOMES:
@@ -323,7 +354,7 @@ def pass_freeze(*, lesson_pass: Pass, by, starts_at: datetime, now: datetime | N
     """A week off: the pass ends later, that week's lessons are cancelled free, the plan goes on."""
     now = now or timezone.now()
     school = _school()
-    lesson_pass = Pass.objects.select_for_update().select_related("enrollment").get(pk=lesson_pass.pk)
+    lesson_pass = locked(Pass.objects.select_related("enrollment")).get(pk=lesson_pass.pk)
     if by.pk != lesson_pass.enrollment.student_id and not by.is_manager:
         raise PermissionDenied
     if lesson_pass.freezes.count() >= school.freezes_per_pass:
@@ -334,9 +365,9 @@ def pass_freeze(*, lesson_pass: Pass, by, starts_at: datetime, now: datetime | N
     freeze = Freeze.objects.create(
         lesson_pass=lesson_pass, starts_at=starts_at, ends_at=starts_at + length, created_by=by
     )
-    for lesson in Lesson.objects.select_for_update().filter(
+    for lesson in lessons_lock(Lesson.objects.filter(
         lesson_pass=lesson_pass, status=Status.SCHEDULED, starts_at__gte=starts_at, starts_at__lt=freeze.ends_at
-    ):
+    )):
         credit_release(lesson_id=lesson.pk, by=by, reason=str(_("pass frozen")), now=now)
         lesson.status = Status.FROZEN
         lesson.cancelled_by = by

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.models import Pass
+from billing.services import locked
 from tenant_apps.accounts.models import User
 from tenant_apps.learning.models import Enrollment
 from tenant_apps.scheduling.models import (
@@ -85,7 +86,7 @@ def get_enrollment_for_planning(user, pk: int) -> Enrollment:
 def _lock_person(user) -> None:
     # Two tabs adding hours one after the other each passed their form's overlap check; the second
     # re-checks after the first commits.
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    locked(User.objects.filter(pk=user.pk)).first()
 
 
 @transaction.atomic
@@ -147,7 +148,7 @@ def weekly_plan_save(
     now = now or timezone.now()
     # Two tabs saving the first plan at once: one creates it, the other then changes it (instead of
     # failing on the one-to-one); and their two bookings run one after the other.
-    Enrollment.objects.select_for_update().filter(pk=enrollment.pk).first()
+    locked(Enrollment.objects.filter(pk=enrollment.pk)).first()
     plan, _created = WeeklyPlan.objects.update_or_create(
         enrollment=enrollment,
         defaults={"time_zone": time_zone, "lesson_minutes": lesson_minutes, "is_active": True, "agreed_by": by},

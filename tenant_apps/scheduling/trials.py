@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from billing.services import locked
 from tenant_apps.accounts.models import User
 from tenant_apps.learning.models import TeacherProfile
 from tenant_apps.scheduling.models import OCCUPYING, ExtraHours, Lesson, TimeOff, WeeklyPlan, WorkingHours
@@ -139,7 +140,7 @@ def trial_lesson_mark(*, lesson: Lesson, outcome: str, by, now: datetime | None 
     Call inside `transaction.atomic`.
     """
     now = now or timezone.now()
-    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk, kind=Lesson.Kind.TRIAL)
+    lesson = locked(Lesson.objects).get(pk=lesson.pk, kind=Lesson.Kind.TRIAL)
     if outcome not in TRIAL_OUTCOMES:
         raise ValidationError(_("Unknown outcome."), code="outcome")
     if now < lesson.starts_at and outcome != "held":

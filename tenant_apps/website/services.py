@@ -15,13 +15,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from billing.services import credit_release
+from billing.services import credit_release, locked
 from tenant_apps.accounts.localtime import when_for
 from tenant_apps.accounts.models import User
 from tenant_apps.learning.models import Enrollment, Language, Level
 from tenant_apps.learning.services import enrollment_create, enrollment_update
 from tenant_apps.notifications.services import notify
 from tenant_apps.scheduling.models import Lesson
+from tenant_apps.scheduling.services import lessons_lock
 from tenant_apps.scheduling.setup_services import PlanSaved, weekly_plan_save
 from tenant_apps.scheduling.trials import trial_lesson_create, trial_lesson_mark
 from tenant_apps.website import notification_kinds as kinds
@@ -127,7 +128,7 @@ def trial_book(
                                                     language=interface_language)
     else:
         # Two tabs booking at once: the second waits here and then sees the first trial.
-        student = User.objects.select_for_update().get(pk=student.pk)
+        student = locked(User.objects).get(pk=student.pk)
         if not student.is_student:
             raise PermissionDenied
     if TrialBooking.objects.filter(student=student, language=language).exclude(
@@ -200,7 +201,7 @@ def trial_result_record(
     now = now or timezone.now()
     if not can_run_trials(by):
         raise PermissionDenied
-    booking = TrialBooking.objects.select_for_update().select_related("enrollment", "lesson").get(pk=booking.pk)
+    booking = locked(TrialBooking.objects.select_related("enrollment", "lesson")).get(pk=booking.pk)
     if level is not None and level.language_id != booking.language_id:
         raise ValidationError({"level": ValidationError(_("Choose a level of %(language)s."), code="level",
                                                         params={"language": booking.language.display_name})})
@@ -230,14 +231,17 @@ def teacher_assign(
     now = now or timezone.now()
     if not can_run_trials(by):
         raise PermissionDenied
-    previous = Enrollment.objects.select_for_update().get(pk=enrollment.pk).teacher_id
+    previous = locked(Enrollment.objects).get(pk=enrollment.pk).teacher_id
     enrollment = enrollment_update(enrollment=enrollment, by=by, teacher=teacher, now=now)
     moved = previous is not None and previous != teacher.pk
     if moved:
-        ahead = Lesson.objects.select_for_update().filter(
+        # The one lock order (billing.services.locked): the enrollment, then the lessons' passes, then
+        # the lessons. Locking the lessons first and their passes in credit_release deadlocked
+        # against a cancellation, which takes the pass and then the lesson.
+        ahead = lessons_lock(Lesson.objects.filter(
             enrollment=enrollment, teacher_id=previous, kind=Lesson.Kind.REGULAR,
             status=Lesson.Status.SCHEDULED, starts_at__gt=now,
-        )
+        ))
         for lesson in ahead:
             credit_release(lesson_id=lesson.pk, by=by, reason=str(_("the teacher changed")), now=now)
             lesson.status = Lesson.Status.CANCELLED_BY_TEACHER
