@@ -65,7 +65,7 @@ def login_link_redeem(*, token: str, now: datetime | None = None) -> User:
         raise LoginLinkInvalid
     # Locked so that two clicks in two tabs log in once.
     link = (
-        LoginLink.objects.select_for_update()
+        LoginLink.objects.select_for_update(of=("self",), no_key=True)  # not the user's row too
         .select_related("user")
         .filter(token_hash=_hash(payload.get("t", "")))
         .first()

@@ -108,7 +108,7 @@ def notification_deliver(*, notification_id: int, channel: str, now: datetime | 
             Delivery.objects.get_or_create(notification_id=notification_id, channel=channel)
             # Locked while sending: two workers holding the same task send it once.
             delivery = (
-                Delivery.objects.select_for_update()
+                Delivery.objects.select_for_update(of=("self",), no_key=True)  # not the recipient's row too
                 .select_related("notification__recipient")
                 .get(notification_id=notification_id, channel=channel)
             )

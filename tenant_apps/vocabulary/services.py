@@ -70,7 +70,7 @@ def dictionary_add_word(*, student, language, word: str, by=None, translation: s
     if not text:
         raise ValueError("A word cannot be empty.")
     example = " ".join(example.split())[: LIMITS["example"]]
-    entry = (Word.objects.select_for_update().select_related("language")
+    entry = (Word.objects.select_for_update(of=("self",), no_key=True).select_related("language")
              .filter(student=student, language=language, word__iexact=text).first())
     if entry is None:
         entry = Word(student=student, language=language, word=text, lesson=lesson, added_by=by,
@@ -132,7 +132,7 @@ EDITABLE = ["word", "translation", "part_of_speech", "transcription", "notes", "
 def word_update(*, entry: Word, by, examples: list[str] | None = None, **changes) -> Word:
     """Edit an entry. A changed transcription is the editor's and is kept from then on; an emptied one goes
     back to the automatic reading. Changing the word itself re-reads its transcription unless one is given."""
-    entry = Word.objects.select_for_update().select_related("language").get(pk=entry.pk)
+    entry = Word.objects.select_for_update(of=("self",), no_key=True).select_related("language").get(pk=entry.pk)
     old_word, old_transcription = entry.word, entry.transcription
     for name, value in changes.items():
         if name not in EDITABLE:
