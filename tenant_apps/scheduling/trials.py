@@ -180,8 +180,7 @@ def trial_lesson_move(*, lesson: Lesson, starts_at: datetime, by, now: datetime 
     now = now or timezone.now()
     if not (by.is_methodologist or by.is_manager):
         raise PermissionDenied
-    lesson = Lesson.objects.select_for_update().select_related("student", "teacher").get(
-        pk=lesson.pk, kind=Lesson.Kind.TRIAL)
+    lesson = locked(Lesson.objects.select_related("student", "teacher")).get(pk=lesson.pk, kind=Lesson.Kind.TRIAL)
     if lesson.status != Status.SCHEDULED:
         raise ValidationError(_("This lesson is not scheduled any more."), code="not_scheduled")
     if now >= lesson.starts_at:

@@ -163,7 +163,8 @@ def attempt_start(*, worksheet: Worksheet, student, lesson=None, now=None) -> At
 def attempt_save(*, attempt: Attempt, answers: dict, now=None) -> Attempt:
     """Replace the saved answers (the browser sends them whole). Raises AttemptClosed once submitted."""
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update().select_related("worksheet").get(pk=attempt.pk)
+    attempt = (Attempt.objects.select_for_update(of=("self",), no_key=True)  # not the worksheet's row too
+               .select_related("worksheet").get(pk=attempt.pk))
     if attempt.is_submitted:
         raise AttemptClosed
     attempt.answers = _clean_answers(attempt.worksheet, answers)
@@ -191,7 +192,8 @@ def _grade(attempt: Attempt) -> None:
 def attempt_submit(*, attempt: Attempt, answers: dict | None = None, now=None) -> Attempt:
     """Hand the attempt in: the last answers are saved, graded and kept. Submitting twice changes nothing."""
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update().select_related("worksheet").get(pk=attempt.pk)
+    attempt = (Attempt.objects.select_for_update(of=("self",), no_key=True)  # not the worksheet's row too
+               .select_related("worksheet").get(pk=attempt.pk))
     if attempt.is_submitted:
         return attempt
     if answers is not None:
@@ -207,7 +209,8 @@ def attempt_submit(*, attempt: Attempt, answers: dict | None = None, now=None) -
 @transaction.atomic
 def attempt_grade_item(*, attempt: Attempt, item_id: str, points: float) -> Attempt:
     """The teacher's points for a speaking or open answer of a submitted attempt (within the item's points)."""
-    attempt = Attempt.objects.select_for_update().select_related("worksheet").get(pk=attempt.pk)
+    attempt = (Attempt.objects.select_for_update(of=("self",), no_key=True)  # not the worksheet's row too
+               .select_related("worksheet").get(pk=attempt.pk))
     item = attempt.worksheet.item(item_id)
     if item is None or item["type"] not in engine.schema.TEACHER_GRADED or not attempt.is_submitted:
         raise ValidationError(_("Only a submitted speaking or open answer is graded by hand."), code="not_manual")
