@@ -25,11 +25,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from classroom.access import lesson_for_seat, room_is_open
-from classroom.gate import MessageGate, MessageRefused
+from classroom.gate import MessageGate, MessageRefused, action_handler
 from classroom.selectors import CHAT_CATCH_UP, chat_messages
 from classroom.services import chat_post, lesson_end
 from classroom.turn import ice_servers
-from shared_apps.tenants.ws import CLOSE_UNAUTHENTICATED, in_school_schema, schema_group
+from shared_apps.tenants.ws import CLOSE_UNAUTHENTICATED, RelayGuard, in_school_schema, schema_group
 
 MAX_MESSAGE_BYTES = 64 * 1024
 MAX_PER_SECOND = 50
@@ -44,7 +44,7 @@ MAX_SDP_CHARS = 60_000
 MAX_CANDIDATE_CHARS = 2_000
 
 
-class RoomConsumer(AsyncJsonWebsocketConsumer):
+class RoomConsumer(RelayGuard, AsyncJsonWebsocketConsumer):
     own_group: str | None = None
 
     async def connect(self):
@@ -114,7 +114,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             content = self.gate.open(text_data)
         except MessageRefused as refused:
             return await self._error(refused.code, refused.message)
-        handler = self.ACTIONS.get(content.get("action"))
+        handler = action_handler(self.ACTIONS, content)
         if handler is None:
             return await self._error("unknown_action", _("Unknown action."))
         return await handler(self, content)
@@ -151,7 +151,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def _chat_history(self, content):
         after = content.get("after", 0)
-        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after < 2**63:
             return await self._error("invalid_message", _("“after” must be a message id."))
         lines = await in_school_schema(self.scope)(_chat_lines)(self.lesson_id, after)
         await self.send_json({"type": "chat.history", "messages": lines})

@@ -4,11 +4,25 @@ A refused message gets an error reply and leaves the socket open; the consumer's
 then check the fields of what passed.
 """
 
-import json
 import time
 from collections import deque
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shared_apps.tenants.ws import BadMessage, json_object
+
+# What the sender reads when a message is not a usable JSON object (shared_apps.tenants.ws.json_object).
+REFUSALS = {
+    "invalid_json": gettext_lazy("The message is not valid JSON."),
+    "invalid_message": gettext_lazy("The message must be a JSON object."),
+    "too_deep": gettext_lazy("The message is nested too deeply."),
+    "nul_character": gettext_lazy("The message contains a NUL character, which is not allowed."),
+}
+
+
+def refusal_text(code: str) -> str:
+    return str(REFUSALS[code])
 
 
 class MessageRefused(Exception):
@@ -38,12 +52,9 @@ class MessageGate:
             raise MessageRefused("too_large", _("A message may be at most %(limit)s KB.")
                                  % {"limit": self.max_bytes // 1024})
         try:
-            content = json.loads(text_data)
-        except ValueError:
-            raise MessageRefused("invalid_json", _("The message is not valid JSON.")) from None
-        if not isinstance(content, dict):
-            raise MessageRefused("invalid_message", _("The message must be a JSON object."))
-        return content
+            return json_object(text_data)
+        except BadMessage as bad:
+            raise MessageRefused(bad.code, str(refusal_text(bad.code))) from None
 
     def _flooding(self) -> bool:
         """More than max_per_second messages in the last second (a refused one does not count)."""
@@ -54,3 +65,9 @@ class MessageGate:
             return True
         self.recent.append(now)
         return False
+
+
+def action_handler(actions: dict, content: dict):
+    """The handler of the message's "action", or None (also for an "action" that is not a string)."""
+    action = content.get("action")
+    return actions.get(action) if isinstance(action, str) else None

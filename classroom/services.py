@@ -21,6 +21,8 @@ def chat_clean(text) -> str:
     """The text of a chat line as stored, or ValidationError with a message for the sender."""
     if not isinstance(text, str):
         raise ValidationError(_("A chat message is text."), code="chat_invalid")
+    if "\x00" in text:  # Postgres text cannot hold it
+        raise ValidationError(_("A chat message cannot contain the NUL character."), code="chat_invalid")
     text = text.strip()
     if not text:
         raise ValidationError(_("Write something first."), code="chat_empty")

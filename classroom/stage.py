@@ -24,12 +24,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from classroom.access import lesson_for_seat, room_is_open
-from classroom.gate import MessageGate, MessageRefused
-from shared_apps.tenants.ws import CLOSE_UNAUTHENTICATED, in_school_schema
+from classroom.gate import MessageGate, MessageRefused, action_handler
+from shared_apps.tenants.ws import CLOSE_UNAUTHENTICATED, RelayGuard, in_school_schema
 
 MAX_MESSAGE_BYTES = 4 * 1024
 MAX_PER_SECOND = 20
 MAX_POSITION_SECONDS = 24 * 3600
+MAX_ID = 2**31 - 1
 CLOSE_NO_SEAT = 4404  # not one of the lesson's two people, or no such lesson: the same answer
 CLOSE_ROOM_CLOSED = 4410  # before the room opens, or once the lesson is marked
 MEDIA_STATES = {"play": True, "pause": False, "seek": None}
@@ -112,10 +113,13 @@ def _media(lesson_id, playing, position):
 
 
 def _as_int(value):
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """A whole number a database column can hold (a huge one would fail the query, not the check)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID:
+        return value
+    return None
 
 
-class StageConsumer(AsyncJsonWebsocketConsumer):
+class StageConsumer(RelayGuard, AsyncJsonWebsocketConsumer):
     group: str | None = None
 
     async def connect(self):
@@ -154,7 +158,7 @@ class StageConsumer(AsyncJsonWebsocketConsumer):
             content = self.gate.open(text_data)
         except MessageRefused as refused:
             return await self._error(refused.code, refused.message)
-        handler = self.ACTIONS.get(content.get("action"))
+        handler = action_handler(self.ACTIONS, content)
         if handler is None:
             return await self._error("unknown_action", _("Unknown action."))
         if not self.is_leader:
@@ -179,7 +183,8 @@ class StageConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_send(self.group, {"type": "stage.update", "state": {"item": None}})
 
     async def _media(self, content):
-        playing = MEDIA_STATES.get(content.get("state"), "unknown")
+        state = content.get("state")
+        playing = MEDIA_STATES.get(state, "unknown") if isinstance(state, str) else "unknown"
         position = content.get("position")
         if playing == "unknown" or not isinstance(position, (int, float)) or isinstance(position, bool) or (
             not math.isfinite(position) or not 0 <= position <= MAX_POSITION_SECONDS

@@ -1,5 +1,6 @@
 """The payment-provider interface: Stripe first; YooKassa (billing 2/2) implements the same."""
 
+import json
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -64,3 +65,12 @@ class PaymentProvider(Protocol):
     def parse_webhook(self, *, payload: bytes, signature: str) -> WebhookEventData: ...
 
     def refund(self, *, payment, amount: int, idempotency_key: str) -> str: ...
+
+
+def storable(data) -> bool:
+    """Whether Postgres' jsonb takes it: no NaN or Infinity, and no NUL character anywhere."""
+    try:
+        text = json.dumps(data, allow_nan=False)
+    except (ValueError, TypeError, RecursionError):
+        return False
+    return "\\u0000" not in text

@@ -19,6 +19,7 @@ from billing.providers.base import (
     ProviderError,
     WebhookEventData,
     payment_reference,
+    storable,
 )
 from billing.services import _school
 
@@ -76,6 +77,8 @@ def _text(value) -> str:
 
 def _event_data(data: dict) -> WebhookEventData:
     """A signed event's parts; InvalidWebhook when it lacks what every Stripe event has."""
+    if not storable(data):  # signed, but no event Stripe sends: it could not even be recorded
+        raise InvalidWebhook("not a Stripe event")
     event_id, event_type = data.get("id"), data.get("type")
     inner = data.get("data")
     if not (isinstance(event_id, str) and event_id and isinstance(event_type, str) and event_type
@@ -158,7 +161,7 @@ class StripeProvider:
                 break
             except stripe.SignatureVerificationError as error:
                 failure = error
-            except (ValueError, TypeError, AttributeError, KeyError) as error:
+            except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as error:
                 # Signed, but not JSON or not an object: not an event Stripe sends.
                 raise InvalidWebhook("not a Stripe event") from error
         else:

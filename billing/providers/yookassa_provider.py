@@ -18,7 +18,14 @@ from yookassa import Refund as YooRefund
 from yookassa.domain.exceptions import ApiError
 
 from billing.money import to_major, to_minor
-from billing.providers.base import Checkout, CheckoutState, InvalidWebhook, ProviderError, WebhookEventData
+from billing.providers.base import (
+    Checkout,
+    CheckoutState,
+    InvalidWebhook,
+    ProviderError,
+    WebhookEventData,
+    storable,
+)
 
 # The SDK keeps its credentials in class attributes; every call configures them (the same values
 # for every school: the platform's shop) under a lock, so a thread never sees another's half-set.
@@ -116,10 +123,12 @@ class YooKassaProvider:
             body = json.loads(payload)
             payment_id = body["object"]["id"]
             event_name = str(body["event"])
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError, RecursionError) as error:
             raise InvalidWebhook("not a YooKassa notification") from error
         if not isinstance(payment_id, str) or not payment_id or not event_name.startswith("payment."):
             raise InvalidWebhook("not a payment notification")
+        if not storable(body):
+            raise InvalidWebhook("not a YooKassa notification")
         try:
             fetched = self.fetch(payment_id)
         except ProviderError as error:

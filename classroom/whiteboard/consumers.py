@@ -26,11 +26,18 @@ from pycrdt.websocket.django_channels_consumer import YjsConsumer
 
 from classroom.access import lesson_for_seat, room_is_open
 from classroom.whiteboard import rooms, schema, store
-from shared_apps.tenants.ws import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, in_school_schema, schema_group
+from shared_apps.tenants.ws import (
+    CLOSE_FORBIDDEN,
+    CLOSE_RELAY_LOST,
+    CLOSE_UNAUTHENTICATED,
+    RelayGuard,
+    in_school_schema,
+    schema_group,
+)
 
 logger = logging.getLogger(__name__)
 
-CLOSE_RELAY_LOST = 4503  # the channel layer (Redis) failed: reconnect later
+
 EMPTY_UPDATE = b"\x00\x00"
 
 
@@ -61,7 +68,7 @@ def _sync_step2(update: bytes) -> bytes:
     return bytes(message)
 
 
-class BoardConsumer(YjsConsumer):
+class BoardConsumer(RelayGuard, YjsConsumer):
     room: rooms.Room | None = None
     seat = None
 

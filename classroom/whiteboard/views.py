@@ -20,6 +20,7 @@ from classroom.whiteboard.models import BoardImage
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_SIDE = 10_000
+MAX_IMAGE_PIXELS = 40_000_000  # tenant_apps/materials/files.py's IMAGE_MAX_PIXELS
 IMAGE_FORMATS = {"PNG": ("image/png", ".png"), "JPEG": ("image/jpeg", ".jpg"), "GIF": ("image/gif", ".gif"),
                  "WEBP": ("image/webp", ".webp")}
 
@@ -78,6 +79,9 @@ def upload(request, pk: int):
         return JsonResponse({"error": _("This file is not a PNG, JPEG, GIF or WebP image.")}, status=400)
     if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE:
         return JsonResponse({"error": _("The image is too large (at most 10,000 pixels a side).")}, status=400)
+    if width * height > MAX_IMAGE_PIXELS:  # as lesson materials: every browser on the board decodes it
+        return JsonResponse({"error": _("The image is %(width)s × %(height)s pixels; please make it smaller than "
+                                        "40 megapixels.") % {"width": width, "height": height}}, status=400)
     upload.seek(0)
     mime, suffix = IMAGE_FORMATS[kind]
     image = BoardImage(

@@ -14,7 +14,10 @@ A refused handshake is closed before it is accepted. Daphne then answers the upg
 so a browser sees a failed connection, not the close code; the codes are for tests and logs.
 """
 
+import contextlib
 import functools
+import json
+import logging
 from collections.abc import Callable
 from importlib import import_module
 from types import SimpleNamespace
@@ -26,8 +29,11 @@ from django.contrib import auth
 from django.http import parse_cookie
 from django.http.request import split_domain_port
 from django_tenants.utils import get_public_schema_name, remove_www, schema_context
+from redis.exceptions import RedisError
 
 from shared_apps.tenants.domain_cache import school_for_host
+
+logger = logging.getLogger(__name__)
 
 # Close codes (4000–4999 are the application's own).
 CLOSE_UNAUTHENTICATED = 4401  # used by consumers that need a user
@@ -162,3 +168,67 @@ def school_database_sync_to_async(method):
             return method(self, *args, **kwargs)
 
     return database_sync_to_async(in_schema)
+
+
+# Consumers: the relay down at connect, and the shape of a browser's JSON ---------------------------
+CLOSE_RELAY_LOST = 4503  # the channel layer (Redis) failed: the page reconnects later
+RELAY_FAILURES = (OSError, RedisError)  # redis-py's ConnectionError/TimeoutError are RedisErrors
+
+
+class RelayGuard:
+    """Mixin (first base) for consumers: Redis down when a socket opens is the designed refusal.
+
+    Channels subscribes every consumer to the channel layer before it sees the handshake; with Redis
+    away that raised out of the consumer, and Daphne answered the upgrade with HTTP 500. Refused
+    here instead, as a consumer refuses (closed before it is accepted: 4503, which the page reads as
+    "reconnecting"). A relay that fails later, on an open socket, closes it with the same code.
+    """
+
+    async def __call__(self, scope, receive, send):
+        self.channel_name = None
+        try:
+            return await super().__call__(scope, receive, send)
+        except RELAY_FAILURES:
+            logger.warning("socket %s: channel layer unavailable", scope.get("path"), exc_info=True)
+            if self.channel_name is None:  # never subscribed: the handshake is still waiting
+                return await _refuse(receive, send, CLOSE_RELAY_LOST)
+            with contextlib.suppress(Exception):  # the socket may be gone already
+                await send({"type": "websocket.close", "code": CLOSE_RELAY_LOST})
+
+
+MAX_JSON_DEPTH = 32
+
+
+class BadMessage(ValueError):
+    """A browser's message that is not a usable JSON object; `code` names why."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def json_object(text: str, *, max_depth: int = MAX_JSON_DEPTH) -> dict:
+    """`text` as a JSON object, or BadMessage: invalid_json, too_deep, nul_character, invalid_message.
+
+    Deep nesting is refused (json raises RecursionError past ~1,000 levels, which used to escape the
+    consumers and close the socket with 1011), and so is a NUL character anywhere (`"\\u0000"`
+    decodes to one, and Postgres text refuses it, which also ended in 1011). The walk is iterative.
+    """
+    try:
+        content = json.loads(text)
+    except (ValueError, RecursionError):
+        raise BadMessage("invalid_json") from None
+    if not isinstance(content, dict):
+        raise BadMessage("invalid_message")
+    stack = [(content, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise BadMessage("nul_character")
+        elif isinstance(value, dict | list):
+            if depth > max_depth:
+                raise BadMessage("too_deep")
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+    return content

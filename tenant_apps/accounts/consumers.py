@@ -5,17 +5,28 @@ at connect, name groups with `schema_group`, read the database only through `in_
 and answer a bad message with an error instead of dropping the socket.
 """
 
-import json
-
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from shared_apps.tenants.ws import CLOSE_UNAUTHENTICATED, in_school_schema, schema_group
+from shared_apps.tenants.ws import (
+    CLOSE_UNAUTHENTICATED,
+    BadMessage,
+    RelayGuard,
+    in_school_schema,
+    json_object,
+    schema_group,
+)
 from tenant_apps.accounts.models import User
 
 MAX_MESSAGE_BYTES = 4 * 1024
+BAD_MESSAGE_TEXT = {
+    "invalid_json": "The message is not valid JSON.",
+    "invalid_message": "The message must be a JSON object.",
+    "too_deep": "The message is nested too deeply.",
+    "nul_character": "The message contains a NUL character, which is not allowed.",
+}
 
 
-class PresenceConsumer(AsyncJsonWebsocketConsumer):
+class PresenceConsumer(RelayGuard, AsyncJsonWebsocketConsumer):
     """Tells the school's other connections who is online; answers pings.
 
     Presence is per connection: a person with two tabs goes "offline" when either closes.
@@ -48,11 +59,9 @@ class PresenceConsumer(AsyncJsonWebsocketConsumer):
         if len(text_data.encode()) > MAX_MESSAGE_BYTES:
             return await self._error("too_large", f"A message may be at most {MAX_MESSAGE_BYTES} bytes.")
         try:
-            content = json.loads(text_data)
-        except ValueError:
-            return await self._error("invalid_json", "The message is not valid JSON.")
-        if not isinstance(content, dict):
-            return await self._error("invalid_message", "The message must be a JSON object.")
+            content = json_object(text_data)
+        except BadMessage as bad:
+            return await self._error(bad.code, BAD_MESSAGE_TEXT[bad.code])
         if content.get("action") == "ping":
             return await self._pong()
         return await self._error("unknown_action", "Unknown action.")

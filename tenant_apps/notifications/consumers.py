@@ -2,11 +2,11 @@
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from shared_apps.tenants.ws import CLOSE_UNAUTHENTICATED, in_school_schema
+from shared_apps.tenants.ws import CLOSE_UNAUTHENTICATED, RelayGuard, in_school_schema
 from tenant_apps.notifications.live import bell_group
 
 
-class BellConsumer(AsyncJsonWebsocketConsumer):
+class BellConsumer(RelayGuard, AsyncJsonWebsocketConsumer):
     """Receives only; every message from the browser is ignored (nothing to validate or change)."""
 
     group: str | None = None

@@ -14,6 +14,9 @@ import stripe
 from django.conf import settings
 from django.db import connection
 from django_tenants.utils import schema_context
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from billing.models import LedgerEntry, Pass, Payment, Product, WebhookEvent
 from devtools.fake_stripe import signature_header
@@ -217,8 +220,8 @@ def test_an_event_that_beats_our_own_write_of_the_session_id_still_pays(alpha, p
     assert session_id and WebhookEvent.objects.get().outcome == "paid"
 
 
-def _signed(body: dict) -> tuple[bytes, str]:
-    payload = json.dumps(body).encode()
+def _signed(body) -> tuple[bytes, str]:
+    payload = body if isinstance(body, bytes) else json.dumps(body).encode()
     return payload, signature_header(payload, settings.STRIPE_WEBHOOK_SECRET, int(time.time()))
 
 
@@ -232,6 +235,11 @@ MALFORMED = {
     "metadata not an object": {"id": "evt_1", "type": "checkout.session.completed",
                                "data": {"object": {"id": "cs_1", "metadata": "alpha"}}},
     "a list": [1, 2],
+    "nested 5,000 levels deep": b'{"id": "evt_1", "type": "x", "data": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    "NaN": b'{"id": "evt_1", "type": "checkout.session.completed", "data": {"object": {"id": "cs_1", '
+           b'"amount_total": NaN}}}',
+    "a NUL character": b'{"id": "evt_\\u0000", "type": "charge.x", "data": {"object": {}}}',
+    "not UTF-8": b'{"id": "evt_\xff"}',
 }
 
 
@@ -315,3 +323,45 @@ def test_a_yookassa_payment_that_does_not_match_ours_changes_nothing(cast, clien
     assert (response.status_code, response.content) == (200, reason)
     assert _state_of(cast.a) == before
     connection.set_schema_to_public()
+
+
+# Fuzz: whatever body arrives, signed or not, both endpoints answer 2xx or 400 and change nothing ----------
+_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
+_json = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                          max_size=3), max_leaves=10)
+_session = st.fixed_dictionaries({}, optional={
+    "id": st.text(max_size=20) | _json, "payment_status": st.sampled_from(["paid", "unpaid", "failed"]) | _json,
+    "status": st.sampled_from(["complete", "expired", "open"]) | _json, "amount_total": st.integers() | _json,
+    "currency": st.sampled_from(["rub", "usd", "RUB"]) | _json, "client_reference_id": st.text(max_size=30) | _json,
+    "metadata": st.fixed_dictionaries({}, optional={"schema": st.sampled_from(["alpha", "beta", "public", ""])
+                                                    | _json, "payment_id": st.text(max_size=5) | _json}) | _json,
+    "payment_intent": st.text(max_size=10) | _json, "last_payment_error": _json,
+})
+_event = st.fixed_dictionaries({}, optional={
+    "id": st.text(max_size=20) | _json, "type": st.sampled_from([*SESSION_EVENTS, "account.updated", "charge.x"])
+    | _json, "data": st.fixed_dictionaries({}, optional={"object": _session | _json}) | _json,
+    "account": st.text(max_size=10) | _json,
+})
+_bodies = _event.map(json.dumps) | _json.map(json.dumps) | st.text(max_size=80)
+
+
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_bodies, signed=st.booleans(), path=st.sampled_from([SCHOOL_WEBHOOK, PLATFORM_WEBHOOK]))
+def test_any_webhook_body_is_answered_2xx_or_400_and_changes_nothing(
+    alpha, paid_session, client_for, platform_client, body, signed, path
+):
+    payload = body.encode()
+    signature = signature_header(payload, settings.STRIPE_WEBHOOK_SECRET, int(time.time())) if signed else "x"
+    before = _billing_rows(alpha)
+
+    response = _post(client_for(alpha) if path == SCHOOL_WEBHOOK else platform_client, path, payload, signature)
+
+    assert response.status_code in (200, 400), (response.status_code, body)
+    assert response.status_code == 400 or signed  # unsigned: refused
+    assert _billing_rows(alpha) == before
+
+
+def _billing_rows(alpha):
+    with schema_context(alpha.school.schema_name):
+        return (list(Payment.objects.values_list("pk", "status", "provider_payment_id")),
+                Pass.objects.count(), LedgerEntry.objects.count())

@@ -10,7 +10,6 @@ import time
 
 import pytest
 from asgiref.sync import async_to_sync
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 from tests.whiteboard.test_consumer import TIMEOUT, Client, draw, stored_elements
 from tests.whiteboard.test_consumer import socket as board_socket
@@ -83,14 +82,10 @@ def test_with_redis_down_the_board_refuses_then_recovers_with_nothing_lost(
         private_redis.stop()
         await teacher.change(draw("during"))  # persisted, then the relay fails: the room closes
         closes = [await teacher.closed_with(), await student.closed_with()]
-        # While Redis is down a new socket fails before it opens (the page shows "reconnecting"): the
-        # channel layer cannot even subscribe the consumer, which Daphne answers by closing the handshake.
+        # While Redis is down a new socket is refused as designed (4503, the page shows "reconnecting"),
+        # not failed with an error (which Daphne answered with HTTP 500).
         refused = board_socket(a.host, lesson, student_key)
-        try:
-            connected, _code = await refused.connect(timeout=TIMEOUT)
-            await refused.disconnect()
-        except RedisConnectionError:
-            connected = False
+        connected = await refused.connect(timeout=TIMEOUT)
 
         private_redis.start()
         from channels.layers import channel_layers
@@ -103,7 +98,7 @@ def test_with_redis_down_the_board_refuses_then_recovers_with_nothing_lost(
 
     closes, connected_while_down, seen = async_to_sync(body)()
     assert closes == [4503, 4503]
-    assert not connected_while_down
+    assert connected_while_down == (False, 4503)
     assert set(seen) == {"before", "during"}
     assert set(stored_elements(a, lesson)) == {"before", "during"}
 
@@ -124,3 +119,37 @@ def test_with_redis_down_pages_are_still_served(cast, client_for, settings, path
     assert cache.add("key", 1) is False and cache.set("key", 1) is None
     response = client_for(cast.a, cast.a.teacher).get(path, follow=True)
     assert response.status_code == 200 and b"Log out" in response.content  # the school, the session, the user
+
+
+SOCKETS = ["/ws/ping/", "/ws/notifications/", "/ws/lessons/{lesson}/room/", "/ws/lessons/{lesson}/stage/",
+           "/ws/lessons/{lesson}/board/"]
+
+
+@pytest.mark.parametrize("path", SOCKETS)
+def test_with_redis_unreachable_every_new_socket_gets_the_designed_refusal(
+    committed_cast, lessons, login, settings, path
+):
+    """Pointed at a port nobody listens on: the handshake is refused with 4503, never an error (HTTP 500)."""
+    from channels.layers import channel_layers
+    from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
+
+    dead = PrivateRedis()  # a free port, never started
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                                           "CONFIG": {"hosts": [f"redis://127.0.0.1:{dead.port}/0"]}}}
+    channel_layers.backends.clear()
+    a = committed_cast.a
+    lesson = lessons()
+    headers = [(b"host", a.host.encode()), (b"cookie", f"sessionid={login(a, a.teacher)}".encode())]
+
+    async def body():
+        communicator = WebsocketCommunicator(application, path.format(lesson=lesson.pk), headers=headers)
+        answer = await communicator.connect(timeout=TIMEOUT)
+        await communicator.wait(timeout=TIMEOUT)  # the consumer ended cleanly: no exception re-raised here
+        return answer
+
+    try:
+        assert async_to_sync(body)() == (False, 4503)
+    finally:
+        channel_layers.backends.clear()

@@ -134,6 +134,26 @@ def test_an_image_too_large_is_refused(alpha, client_for, lesson, media, monkeyp
     assert not BoardImage.objects.exists()
 
 
+@pytest.mark.parametrize("width, height, refused", [(9_000, 9_000, True), (6_400, 6_250, False), (8_000, 5_001, True)])
+def test_an_image_over_40_megapixels_is_refused_as_lesson_materials_are(
+    alpha, client_for, lesson, media, width, height, refused
+):
+    data = io.BytesIO()
+    Image.new("1", (width, height)).save(data, "PNG")  # a few KB on disk, 81 megapixels to every browser
+    data.seek(0)
+    data.name = "huge.png"
+
+    response = client_for(alpha, alpha.teacher).post(f"/lessons/{lesson.pk}/board/images/", {"file": data})
+
+    if refused:
+        assert response.status_code == 400
+        assert response.json() == {"error": f"The image is {width} × {height} pixels; please make it smaller than "
+                                            "40 megapixels."}
+        assert not BoardImage.objects.exists()
+    else:  # exactly 40 megapixels is still welcome
+        assert response.status_code == 201 and BoardImage.objects.get().width == width
+
+
 @pytest.mark.access("whiteboard:upload", who="wrong_role")
 def test_uploads_need_a_seat_and_an_open_room(alpha, client_for, media):
     later = make_lesson(alpha, starts_in=timedelta(days=3))
