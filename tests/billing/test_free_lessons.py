@@ -195,6 +195,7 @@ def test_without_a_language_the_lessons_wait_then_join_the_first_paid_pass(alpha
     assert FreeLessonGrant.objects.get().lesson_pass == lesson_pass
 
 
+@pytest.mark.access("billing:student_grant_place", who="allowed")
 def test_a_waiting_grant_is_placed_on_the_language_the_student_picks_once(alpha, student):
     make_code(alpha, lessons=2)
     student.post(PAGE, {"code": "WELCOME"})
@@ -209,6 +210,7 @@ def test_a_waiting_grant_is_placed_on_the_language_the_student_picks_once(alpha,
     assert lesson_pass.ledger.count() == 1 and lesson_pass.ledger.get().change == 2
 
 
+@pytest.mark.access("billing:student_grant_place", who="wrong_role")
 def test_a_student_cannot_place_another_students_grant(alpha, client_for):
     code = make_code(alpha)
     grant = promo_code_redeem(student=alpha.student2, code=code.code)
@@ -364,6 +366,7 @@ def test_one_student_redeeming_in_many_tabs_at_once_gets_one_grant(committed_stu
         assert FreeLessonGrant.objects.count() == 1 and PromoCode.objects.get().uses == 1
 
 
+@pytest.mark.access("billing:manager_promo_code_toggle", who=("allowed", "wrong_role"))
 def test_the_manager_switches_a_code_off_and_on_and_sets_the_referral_rewards(alpha, client_for, student):
     code = make_code(alpha)
     manager = client_for(alpha, alpha.manager)

@@ -49,3 +49,66 @@ def test_a_teacher_removes_their_own_days_off_and_extra_hours_not_a_colleagues(a
     assert owner.post(f"/teacher/hours/days-off/{time_off.pk}/remove/").status_code == 302
     assert owner.post(f"/teacher/hours/extra/{extra.pk}/remove/").status_code == 302
     assert not TimeOff.objects.exists() and not ExtraHours.objects.exists()
+
+
+# Area pages of one role --------------------------------------------------------------------------
+ROLE_PAGES = {"/methodologist/hours/": "methodologist", "/manager/funnel/": "manager"}
+ROLES = ["student", "teacher", "methodologist", "manager"]
+
+
+@pytest.mark.access("areas:methodologist_hours", "areas:manager_funnel", who=("allowed", "wrong_role"))
+@pytest.mark.parametrize("path", list(ROLE_PAGES))
+def test_a_roles_page_opens_for_that_role_and_refuses_the_others(alpha, client_for, path):
+    for role in ROLES:
+        expected = 200 if role == ROLE_PAGES[path] else 403
+        assert client_for(alpha, getattr(alpha, role)).get(path).status_code == expected, role
+
+
+@pytest.mark.access("areas:teacher_section", who="wrong_role")
+def test_a_teachers_section_is_refused_to_a_student(alpha, client_for):
+    assert client_for(alpha, alpha.student).get("/teacher/no-such-section/").status_code == 403
+
+
+@pytest.mark.access("notifications:read_all", who="wrong_role")
+def test_nobody_marks_notifications_read(alpha, client_for):
+    response = client_for(alpha).post("/notifications/read-all/")
+
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+# Billing: the manager's packages and the student's own pass ----------------------------------------
+@pytest.fixture
+def product(alpha):
+    from billing.models import Product
+
+    return Product.objects.create(name="8 lessons", lessons=8, price=1_990_00, currency="RUB")
+
+
+@pytest.mark.access("billing:manager_products", "billing:manager_product_new", "billing:manager_product_edit",
+                    who="allowed")
+def test_a_manager_opens_the_packages_pages(alpha, client_for, product):
+    manager = client_for(alpha, alpha.manager)
+
+    listing = manager.get("/manager/products/")
+
+    assert listing.status_code == 200 and "8 lessons" in listing.content.decode()
+    assert manager.get("/manager/products/new/").status_code == 200
+    assert manager.get(f"/manager/products/{product.pk}/").status_code == 200
+
+
+@pytest.mark.access("billing:pass_history", who="allowed")
+def test_a_student_opens_the_history_of_their_own_pass(alpha, client_for, enrollment, product):
+    from tests.billing.test_access import buy
+
+    bought = buy(alpha, alpha.student, product, enrollment)
+
+    response = client_for(alpha, alpha.student).get(f"/billing/passes/{bought.lesson_pass.pk}/")
+
+    assert response.status_code == 200 and "8 lessons" in response.content.decode()
+
+
+@pytest.mark.access("billing:student_free_lessons", who=("allowed", "wrong_role"))
+def test_the_free_lessons_page_is_the_students(alpha, client_for):
+    assert client_for(alpha, alpha.student).get("/student/free-lessons/").status_code == 200
+    for role in ("teacher", "methodologist", "manager"):
+        assert client_for(alpha, getattr(alpha, role)).get("/student/free-lessons/").status_code == 403
