@@ -20,7 +20,8 @@ WALKERS = {
 }
 # Pages reached from an area rather than its side navigation.
 EXTRA = {
-    "student": ["/profile/", "/notifications/", "/notifications/preferences/", "/accounts/2fa/"],
+    "student": ["/profile/", "/notifications/", "/notifications/preferences/", "/accounts/2fa/",
+                "/student/dictionary/review/"],
     "teacher": ["/teacher/hours/", "/profile/"],
     "manager": ["/manager/products/new/"],
 }
