@@ -81,10 +81,14 @@ def _booked(enrollment, lesson_pass, starts_at, now):
     if lesson_pass is None or free_credits(lesson_pass) <= 0:
         return None
     try:
-        return _create_lesson(enrollment=enrollment, lesson_pass=lesson_pass, starts_at=starts_at, minutes=60,
-                              now=now)
+        lesson = _create_lesson(enrollment=enrollment, lesson_pass=lesson_pass, starts_at=starts_at, minutes=60,
+                                now=now)
     except SlotTaken:
         return None
+    # As if booked yesterday: a lesson booked after its reminder's time gets none (reminders.lessons_soon),
+    # and the demo should print the 1-hour reminder at beat's next run.
+    Lesson.objects.filter(pk=lesson.pk).update(created_at=now - timedelta(days=1))
+    return lesson
 
 
 def _enrollment(email: str, code: str):
@@ -98,7 +102,7 @@ def seed_showcase(*, now: datetime | None = None) -> None:
     be tried now), another later today, past lessons held, and a frozen pass.
 
     Call after seed_scheduling(). Safe to run again: past lessons and the freeze are made once; a lesson
-    "within minutes" is added again only when none starts within the next hour.
+    "within minutes" is added again only when none starts between 5 and 60 minutes from now.
     """
     from tenant_apps.scheduling.services import lesson_mark, pass_freeze
 
@@ -107,7 +111,7 @@ def seed_showcase(*, now: datetime | None = None) -> None:
                          _enrollment("student.ivan@example.com", "en"))
     if maria is not None:
         soon = (now + timedelta(minutes=10)).replace(second=0, microsecond=0)
-        if not Lesson.objects.filter(enrollment=maria, status="scheduled", starts_at__gte=now,
+        if not Lesson.objects.filter(enrollment=maria, status="scheduled", starts_at__gte=now + timedelta(minutes=5),
                                      starts_at__lt=now + timedelta(hours=1)).exists():
             _booked(maria, current_pass(maria, now=now), soon, now)
     if alex is not None:
