@@ -53,7 +53,8 @@ def chat_transcript(request, pk):
 
 def _enter_area(request, seat) -> None:
     """Pages opened from the lessons list keep the teacher's or the student's navigation."""
-    request.area_role, request.area_section = area_of(request.user, seat.lesson), "lessons"
+    role = area_of(request.user, seat.lesson)
+    request.area_role, request.area_section = role, "trials" if role == "methodologist" else "lessons"
 
 
 def _lessons_url(user, seat) -> str:

@@ -27,3 +27,15 @@ def room_was_open_to(lesson, user) -> bool:
         return False
     opened = room_opens_at(lesson)
     return opened <= timezone.now() and (lesson.cancelled_at is None or lesson.cancelled_at >= opened)
+
+
+@register.filter
+def room_opens(lesson):
+    """When the lesson's room opens (15 minutes before the start): for "the room opens at …"."""
+    return room_opens_at(lesson)
+
+
+@register.filter
+def room_not_yet_open(lesson) -> bool:
+    """A scheduled lesson whose room has not opened yet (no query)."""
+    return lesson.status == lesson.Status.SCHEDULED and timezone.now() < room_opens_at(lesson)

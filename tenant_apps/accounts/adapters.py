@@ -1,5 +1,7 @@
 """allauth, fitted to schools: students sign themselves up; the platform site has no signup."""
 
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -52,6 +54,15 @@ class SchoolAccountAdapter(DefaultAccountAdapter):
 
     def get_email_confirmation_url(self, request, emailconfirmation):
         return super().get_email_confirmation_url(request, emailconfirmation)
+
+    def send_mail(self, template_prefix, email, context):
+        # allauth greets with the site's name, which without django.contrib.sites is the host
+        # ("panda.localhost:8000"): a school's emails greet with the school's name.
+        school = getattr(self.request, "tenant", None) if hasattr(self, "request") else None
+        if school is not None and _is_school(self.request):
+            site = context.get("current_site")
+            context["current_site"] = SimpleNamespace(name=school.name, domain=getattr(site, "domain", ""))
+        super().send_mail(template_prefix, email, context)
 
     def format_email_subject(self, subject):
         school = getattr(self.request, "tenant", None) if hasattr(self, "request") else None

@@ -94,6 +94,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         }
         return [role for role, held in flags.items() if held]
 
+    @property
+    def role_names(self) -> list[str]:
+        """Each of the person's roles in the reader's language (for badges)."""
+        return [str(Role(role).label) for role in self.roles]
+
     def has_role(self, role: str) -> bool:
         return role in self.roles
 

@@ -56,6 +56,8 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["full_name", "photo", "time_zone", "language"]
         widgets = {"photo": forms.ClearableFileInput(attrs={"accept": "image/*"})}
+        # The model's "name" reads as a thing's name in Russian ("Название"): a person has a name.
+        labels = {"full_name": _("Your name")}
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

@@ -54,14 +54,16 @@ def coming_soon(request, role, slug):
 # Student ---------------------------------------------------------------------------------
 @student_required
 def student_dashboard(request):
-    from billing.selectors import extension_offer_for
-
-    enrollments = list(enrollments_for_student(request.user))
-    offers = [offer for offer in (extension_offer_for(e) for e in enrollments) if offer is not None]
+    from tenant_apps.areas.selectors import student_home
     from tenant_apps.website.selectors import next_steps_for_student
 
-    next_step = next_steps_for_student(request.user, now=timezone.now())
-    context = {"enrollments": enrollments, "offers": offers, "next_step": next_step}
+    now = timezone.now()
+    context = {
+        "home": student_home(request.user, now=now),
+        "next_step": next_steps_for_student(request.user, now=now),
+        "enrollments": list(enrollments_for_student(request.user)),
+        "now": now,
+    }
     return _render(request, Role.STUDENT, "dashboard", "areas/student_dashboard.html", context)
 
 
@@ -73,8 +75,10 @@ def student_section(request, slug):
 # Teacher ---------------------------------------------------------------------------------
 @teacher_required
 def teacher_dashboard(request):
-    enrollments = enrollments_for_teacher(request.user)
-    return _render(request, Role.TEACHER, "dashboard", "areas/teacher_dashboard.html", {"enrollments": enrollments})
+    from tenant_apps.areas.selectors import teacher_home
+
+    context = {"home": teacher_home(request.user), "students": enrollments_for_teacher(request.user).count()}
+    return _render(request, Role.TEACHER, "dashboard", "areas/teacher_dashboard.html", context)
 
 
 @teacher_required

@@ -65,5 +65,13 @@ def get_lesson_to_rebook(user, pk: int) -> Lesson:
 
 
 def area_of(user, lesson: Lesson) -> str:
-    """The area a lesson page belongs to for this user (its navigation is drawn around the page)."""
-    return "student" if user.pk == lesson.student_id else "teacher"
+    """The area a lesson page belongs to for this user (its navigation is drawn around the page).
+
+    A trial lesson's methodologist (held in `teacher`) may not be a teacher at all: the teacher's
+    menu would offer them only pages that answer 403, so they stay in their own area.
+    """
+    if user.pk == lesson.student_id:
+        return "student"
+    if lesson.kind == Lesson.Kind.TRIAL and user.is_methodologist and not user.is_teacher:
+        return "methodologist"
+    return "teacher"

@@ -46,7 +46,8 @@ def test_the_methodologist_sees_upcoming_trials_with_the_answers(alpha, english,
     page = client_for(alpha, alpha.methodologist).get("/methodologist/").content.decode()
 
     assert "Ivy Visitor" in page and "Pass IELTS" in page and "+7 111" in page
-    assert "/room/" in page
+    # Days ahead, the room is not open: when it opens, not a "Join" link that would answer 403.
+    assert "/room/" not in page and "The room opens on" in page
 
 
 def test_the_methodologist_records_b1_then_assigns_a_teacher_and_a_plan(alpha, booked, client_for):
@@ -221,7 +222,7 @@ def test_the_trials_page_keeps_its_query_count_as_trials_pile_up(alpha, english,
     with django_assert_max_num_queries(12):
         page = client.get("/methodologist/").content.decode()
 
-    assert page.count("/room/") == 6
+    assert page.count("The room opens on") == 6
     assert TrialBooking.objects.count() == 6
 
 
@@ -235,6 +236,16 @@ def test_the_trials_room_is_the_methodologists_and_the_students(alpha, english, 
     assert client_for(alpha, alpha.methodologist).get(url).status_code == 200
     assert client_for(alpha, booking.student).get(url).status_code == 200
     assert client_for(alpha, alpha.teacher).get(url).status_code == 404
+    assert f'href="{url}"' in client_for(alpha, alpha.methodologist).get("/methodologist/").content.decode()
+
+
+def test_a_methodologist_waiting_for_the_room_keeps_their_own_menu(alpha, english, free_slot, client_for):
+    booking = trial_book(language=english, starts_at=free_slot, goal="g", preferred_times=[], time_zone="UTC",
+                         email="ivy@example.com", full_name="Ivy Visitor").booking
+
+    page = client_for(alpha, alpha.methodologist).get(f"/lessons/{booking.lesson_id}/room/").content.decode()
+
+    assert 'href="/methodologist/hours/"' in page and 'href="/teacher/lessons/"' not in page
 
 
 def test_the_methodologist_sets_the_hours_visitors_book_trials_in(alpha, client_for):

@@ -62,7 +62,7 @@ def test_a_visitor_books_a_trial_and_gets_an_account_to_confirm(
     # Both sides are told; the visitor's email carries the link that confirms the address.
     assert Notification.objects.filter(recipient=student, kind="website.trial_booked").count() == 1
     assert Notification.objects.filter(recipient=alpha.methodologist, kind="website.trial_booked_staff").count() == 1
-    (welcome,) = [message for message in mail.outbox if "confirm your email" in message.subject]
+    (welcome,) = [message for message in mail.outbox if "Confirm your email" in message.subject]
     assert welcome.to == ["vera@example.com"]
     assert f"http://{alpha.host}/trial/welcome/" in welcome.body
 

@@ -1,6 +1,8 @@
 // Panda's small front-end: htmx for partial updates, plus a few progressive enhancements.
 import htmx from "htmx.org";
 import { connectBell } from "./bell.js";
+import { startCountdowns } from "./countdown.js";
+import { enhanceWeekGrids } from "./week-grid.js";
 
 window.htmx = htmx;
 
@@ -32,3 +34,15 @@ if (closedRoom) {
 
 const bell = document.querySelector("[data-bell]");
 if (bell) connectBell(bell);
+
+startCountdowns();
+enhanceWeekGrids();
+
+// The section menu on a phone: one button opens and closes it (CSS folds it only when this runs).
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest("[data-nav-toggle]");
+  if (!toggle) return;
+  const open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", String(open));
+  toggle.closest(".side-nav").classList.toggle("is-open", open);
+});

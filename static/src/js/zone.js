@@ -1,7 +1,9 @@
-// Runs first, in <head>, before anything is drawn: tells the server the browser's time zone (cookie `tz`,
+// Runs first, in <head>, before anything is drawn: marks the page as scripted (class "js"), tells the server the browser's time zone (cookie `tz`,
 // URL-encoded) and, when this page was drawn in a guessed zone (the school's, or a zone the device has
 // since left) and the person has no zone of their own, reads it again at once in the browser's zone.
 // Only pages fetched with GET are re-read (the server marks them), at most once per zone and tab.
+document.documentElement.classList.add("js"); // CSS may now fold what a script can unfold (the phone menu)
+
 (() => {
   let zone;
   try {
