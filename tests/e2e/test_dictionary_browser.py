@@ -91,6 +91,7 @@ def test_a_word_added_in_the_lesson_is_in_the_dictionary_with_ipa_and_audio_and_
         teacher.get_by_label("Example (optional)").fill("Meeting you here is pure serendipity.")
         teacher.get_by_role("button", name="Add to the dictionary").click()
         teacher.wait_for_selector("[data-word-list] li:has-text('serendipity')", state="attached", timeout=3000)
+        assert "ˌsɛrənˈdɪpɪti" in teacher.locator("[data-word-list] li").inner_text()  # filled in at once
 
         for language, title in (("ru", "Мой словарь"), ("en", "My dictionary")):
             context, student = open_page(dictionary_browser, dictionary_server, alpha.host, student_session,

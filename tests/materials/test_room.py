@@ -64,7 +64,7 @@ def test_the_teachers_room_has_the_plan_panel_and_the_stage(client_for, alpha, l
 
     assert "data-plan-panel" in page and "Cat" in page and "Add a new item and show it" in page
     assert f'data-socket="/ws/lessons/{lesson.pk}/stage/"' in page and 'data-leader="true"' in page
-    assert "<strong>cat</strong> — кошка" in page
+    assert '<strong>cat</strong><span class="word-transcription"> kæt</span> — кошка' in page  # with its IPA
 
 
 def test_the_students_room_has_the_stage_but_no_plan(client_for, alpha, lesson, plan):

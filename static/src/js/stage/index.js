@@ -397,7 +397,14 @@ class Stage {
     line.dataset.wordId = String(word.id);
     const strong = document.createElement("strong");
     strong.textContent = word.word;
-    line.append(strong, ` — ${word.translation}`);
+    line.append(strong);
+    if (word.transcription) {  // IPA or pinyin, filled in by the dictionary as the word is added
+      const transcription = document.createElement("span");
+      transcription.className = "word-transcription";
+      transcription.textContent = ` ${word.transcription}`;
+      line.append(transcription);
+    }
+    line.append(` — ${word.translation}`);
     if (word.example) {
       const example = document.createElement("span");
       example.className = "word-example";
