@@ -214,6 +214,9 @@ class StageConsumer(RelayGuard, AsyncJsonWebsocketConsumer):
     async def stage_word(self, event):
         await self.send_json({"type": "word", "word": event["word"]})
 
+    async def stage_reveal(self, event):
+        await self.send_json({"type": "reveal", "worksheet": event["worksheet"]})
+
     async def stage_answers(self, event):
         # The student's answers are for the teacher's eyes: the student's own socket is not sent them.
         if self.is_leader:

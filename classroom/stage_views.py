@@ -135,3 +135,27 @@ def room_word_new(request, lesson_id):
 def word_payload(word) -> dict:
     return {"id": word.pk, "word": word.word, "translation": word.translation, "example": word.example,
             "transcription": word.transcription}
+
+
+@login_required
+@require_POST
+def room_worksheet_reveal(request, lesson_id, worksheet_id):
+    """The teacher shows the solution of the worksheet on the stage; the student's worksheet page shows it."""
+    from tenant_apps.materials.models import Stage
+    from tenant_apps.worksheets.models import Worksheet
+    from tenant_apps.worksheets.services import live_reveal
+
+    seat = _seat_or_404(request.user, lesson_id)
+    if not seat.is_leader:
+        raise PermissionDenied
+    worksheet = Worksheet.objects.filter(pk=worksheet_id, material__isnull=False).first()
+    on_stage = worksheet is not None and Stage.objects.filter(lesson=seat.lesson, material_id=worksheet.material_id)
+    if not on_stage or not on_stage.exists():
+        raise Http404
+    with transaction.atomic():
+        live_reveal(lesson=seat.lesson, worksheet=worksheet)
+        schema_name = connection.schema_name
+        transaction.on_commit(lambda: stage_announce(
+            schema_name=schema_name, lesson_id=seat.lesson.pk, event={"type": "stage.reveal", "worksheet": worksheet.pk}
+        ))
+    return JsonResponse({"revealed": worksheet.pk})

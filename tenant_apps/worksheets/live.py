@@ -49,3 +49,9 @@ def live_summary(attempt) -> list[dict]:
         answer = attempt.answers.get(item["id"])
         rows.append({"n": number, "answer": answer_text(item, answer)[:300], "status": result[item["id"]]["status"]})
     return rows
+
+
+def solution_revealed(attempt) -> bool:
+    """Whether the teacher showed this worksheet's solution in the attempt's lesson."""
+    return bool(attempt.lesson_id) and LiveWorksheet.objects.filter(
+        lesson_id=attempt.lesson_id, worksheet_id=attempt.worksheet_id, revealed=True).exists()

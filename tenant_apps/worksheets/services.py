@@ -258,3 +258,13 @@ def worksheet_suggestion_done(*, worksheet: Worksheet, box: dict | None) -> None
     if len(keep) != len(worksheet.suggestions):
         worksheet.suggestions = keep
         worksheet.save(update_fields=["suggestions", "updated_at"])
+
+
+# Live in the lesson ---------------------------------------------------------------------------------------------
+def live_reveal(*, lesson, worksheet: Worksheet, now=None):
+    """The teacher shows the solution of the worksheet on the lesson's stage: the student's page shows it."""
+    from tenant_apps.worksheets.models import LiveWorksheet
+
+    live, _created = LiveWorksheet.objects.update_or_create(
+        lesson=lesson, defaults={"worksheet": worksheet, "revealed": True, "pushed_at": now or timezone.now()})
+    return live

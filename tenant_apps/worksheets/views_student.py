@@ -12,7 +12,7 @@ from tenant_apps.accounts.permissions import role_required
 from tenant_apps.materials.responses import private_file_response
 from tenant_apps.materials.storage import private_storage
 from tenant_apps.worksheets import runner, selectors, services
-from tenant_apps.worksheets.live import lesson_with_worksheet_for_student
+from tenant_apps.worksheets.live import lesson_with_worksheet_for_student, solution_revealed
 from tenant_apps.worksheets.models import Attempt, WorksheetFile
 from tenant_apps.worksheets.permissions import can_view_file, get_attempt_for_student, get_worksheet_to_attempt
 
@@ -35,6 +35,10 @@ def run(request, pk):
     attempt = services.attempt_start(worksheet=worksheet, student=request.user,
                                      lesson=lesson_with_worksheet_for_student(request.user, worksheet))
     items = runner.view_items(worksheet.items, attempt.answers)
+    if solution_revealed(attempt):  # shown by the teacher in the lesson, never before
+        for view, item in zip(items, worksheet.items, strict=True):
+            view["solution_text"] = runner.solution_text(item) or (
+                "" if item["type"] != "truefalse" else (_("True") if item["answer"] else _("False")))
     return render(request, "worksheets/run.html", {
         "worksheet": worksheet, "attempt": attempt, "items": items,
         "pages": selectors.background_pages(worksheet, items),

@@ -103,3 +103,37 @@ def test_the_teacher_sees_the_students_answers_as_they_are_saved_and_the_student
     with schema_context(alpha.school.schema_name):
         Attempt.objects.filter(worksheet=worksheet).delete()
     connection.set_schema_to_public()
+
+
+@pytest.mark.access("stage:worksheet_reveal", who=("allowed", "wrong_role", "other_school"))
+def test_the_teacher_reveals_the_solution_and_only_then_the_students_page_shows_it(live, committed_cast,
+                                                                                    committed_login):
+    alpha, lesson, worksheet, sessions = live
+    student = _client(alpha, sessions["student"])
+    url = f"/lessons/{lesson.pk}/stage/worksheets/{worksheet.pk}/reveal/"
+    assert "Solution:" not in student.get(f"/student/worksheets/{worksheet.pk}/").content.decode()
+
+    assert student.post(url).status_code == 403
+    assert _client(alpha, sessions["student2"]).post(url).status_code == 404
+    beta = committed_cast.b
+    assert _client(beta, committed_login(beta, beta.teacher)).post(url).status_code == 404
+    assert "Solution:" not in student.get(f"/student/worksheets/{worksheet.pk}/").content.decode()
+
+    async def scenario():
+        from asgiref.sync import sync_to_async
+
+        student_socket, _state = await join(alpha.host, lesson.pk, sessions["student"])
+        response = await sync_to_async(_client(alpha, sessions["teacher"]).post)(url)
+        heard = await student_socket.receive_json_from(timeout=TIMEOUT)
+        await student_socket.disconnect()
+        return response, heard
+
+    response, heard = async_to_sync(scenario)()
+    assert response.status_code == 200 and heard == {"type": "reveal", "worksheet": worksheet.pk}
+    page = student.get(f"/student/worksheets/{worksheet.pk}/").content.decode()
+    assert "Solution: am" in page
+    with schema_context(alpha.school.schema_name):
+        from tenant_apps.worksheets.models import Attempt
+
+        Attempt.objects.filter(worksheet=worksheet).delete()
+    connection.set_schema_to_public()

@@ -71,6 +71,7 @@ class Stage {
     else if (message.type === "media") this.followMedia(message);
     else if (message.type === "word") this.addWord(message.word);
     else if (message.type === "answers") this.showAnswers(message);
+    else if (message.type === "reveal") this.root.querySelector("[data-reveal-note]").hidden = this.leader;
     else if (message.type === "error") this.status.textContent = message.message;
   }
 
@@ -88,6 +89,15 @@ class Stage {
       line.textContent = row.answer || "…";
       return line;
     }));
+    const form = panel.querySelector("[data-reveal-form]");
+    form.action = form.dataset.url.replace("/0/reveal/", `/${message.worksheet}/reveal/`);
+    if (!form.dataset.bound) {
+      form.dataset.bound = "true";
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" });
+      });
+    }
     const score = panel.querySelector("[data-live-score]");
     score.textContent = message.submitted ? `${score.dataset.handedIn}: ${message.score} / ${message.max}` : "";
   }
