@@ -73,20 +73,23 @@ def grant_place(*, grant: FreeLessonGrant, enrollment, by=None, now: datetime | 
     Placing twice places once (the grant row is locked and remembers its pass).
     """
     now = now or timezone.now()
+    # The lock order puts passes before grants (a paid pass places its waiting grants under its own
+    # lock), so the running pass is locked first and the grant after it.
+    lesson_pass = _running_pass(enrollment, now)
+    if lesson_pass is not None:
+        lesson_pass = _lock(lesson_pass)
     grant = locked(FreeLessonGrant.objects.select_related("promo_code")).get(pk=grant.pk)
     if grant.lesson_pass_id is not None:
         return grant.lesson_pass
     if enrollment.student_id != grant.student_id:
         raise ValidationError(_("These free lessons belong to another student."), code="not_theirs")
-    lesson_pass = _running_pass(enrollment, now)
     created = lesson_pass is None
     if created:
         school = _school()
         lesson_pass = Pass.objects.create(
             enrollment=enrollment, product=_gift_product(), payment=None, lessons=grant.lessons,
             starts_at=now, valid_until=now + school.pass_validity,
-        )
-    lesson_pass = _lock(lesson_pass)
+        )  # a new row: no one else can hold it
     _ledger_append(lesson_pass=lesson_pass, change=grant.lessons, kind=LedgerEntry.Kind.FREE_GRANTED,
                    actor=by or grant.student, reason=_grant_reason(grant))
     grant.lesson_pass = lesson_pass

@@ -41,8 +41,8 @@ def locked(queryset):
 
     The one lock order (take them in this order, never back up it): the person (user row, for
     per-person double clicks), the enrollment, the payment, passes by id (an extension's old pass
-    before its new one), lessons by id, then proposals, reservations and ledger rows (always under
-    their pass's lock).
+    before its new one), free-lesson grants, lessons by id, then proposals, reservations and ledger
+    rows (always under their pass's lock).
     """
     return queryset.select_for_update(no_key=True, of=("self",))
 
