@@ -82,6 +82,7 @@ def assert_nothing_bought(alpha):
 
 
 # The happy path --------------------------------------------------------------------------------
+@pytest.mark.access("billing:checkout", "billing:checkout_success", who="allowed")
 def test_paying_for_a_package_gives_a_pass_and_says_until_when_in_the_students_zone(
     alpha, enrollment, package, student, stripe_endpoint, stripe_api
 ):
@@ -205,11 +206,13 @@ def test_a_declined_then_paid_checkout_ends_paid(alpha, enrollment, package, stu
     assert stripe_api.session(session_id)["last_payment_error"] is None
 
 
+@pytest.mark.access("billing:checkout_cancel", who="allowed")
 def test_cancelling_on_the_payment_page_creates_nothing_and_says_so(alpha, enrollment, package, student, stripe_api):
     hosted = start_checkout(student, enrollment, package)
     with urllib.request.urlopen(hosted) as response:  # the hosted page, as the browser gets it
         page = response.read().decode()
     cancel_url = stripe_api.session(session_id_of(hosted))["cancel_url"]
+    assert local(cancel_url) == f"/billing/checkout/{only_payment(alpha).pk}/cancel/"
     assert f'<a href="{html.escape(cancel_url)}">Back</a>' in page
     assert '<label for="card-number">Card number</label>' in page
 

@@ -142,6 +142,24 @@ def test_a_teacher_cannot_plan_another_teachers_lesson(client_for, alpha, lesson
     assert not LessonPlan.objects.exists()
 
 
+@pytest.mark.access("materials:template_new", who="allowed")
+def test_a_teacher_creates_a_template_and_lands_in_its_editor(client_for, alpha):
+    response = client_for(alpha, alpha.teacher).post("/teacher/materials/templates/new/",
+                                                      {"title": "Beginners 11", "topic": "Greetings"})
+
+    template = LessonPlan.objects.get()
+    assert (template.owner, template.title, template.lesson_id) == (alpha.teacher, "Beginners 11", None)
+    assert response.status_code == 302 and response["Location"] == f"/teacher/materials/plans/{template.pk}/"
+
+
+@pytest.mark.access("materials:plan_delete", who="allowed")
+def test_a_teacher_deletes_their_lessons_plan(client_for, alpha, plan):
+    response = client_for(alpha, alpha.teacher).post(f"/teacher/materials/plans/{plan.pk}/delete/")
+
+    assert response.status_code == 302 and response["Location"] == "/teacher/materials/"
+    assert not LessonPlan.objects.filter(pk=plan.pk).exists()
+
+
 def test_a_template_needs_a_title(client_for, alpha):
     response = client_for(alpha, alpha.teacher).post("/teacher/materials/templates/new/", {"title": ""})
 

@@ -53,6 +53,7 @@ def feed_url(client) -> str:
     return url.removeprefix("http://alpha.localhost")
 
 
+@pytest.mark.access("lessons:calendar_feed_manage", who="allowed")
 def test_the_feed_lists_lessons_with_names_language_and_join_link(client_for, alpha, enrollment, lesson_pass):
     lesson = book(enrollment, lesson_pass, datetime(2026, 3, 5, 10, tzinfo=UTC))
     student = client_for(alpha, alpha.student)
@@ -93,6 +94,7 @@ def test_a_move_keeps_the_uid_and_raises_sequence_a_cancellation_keeps_it_cancel
     assert str(cancelled_event["STATUS"]) == "CANCELLED" and int(cancelled_event["SEQUENCE"]) == 1
 
 
+@pytest.mark.access("lessons:calendar_feed_manage", who="allowed")
 def test_a_revoked_or_regenerated_token_gets_404(client_for, alpha, enrollment, lesson_pass):
     student = client_for(alpha, alpha.student)
     old = feed_url(student)
@@ -117,6 +119,7 @@ def test_another_schools_token_gets_404_on_this_schools_host(cast, alpha):
     assert Client(HTTP_HOST=cast.a.host).get("/calendar/nonsense.ics").status_code == 404
 
 
+@pytest.mark.access("lessons:calendar_feed_manage", who="wrong_role")
 def test_managing_the_feed_needs_a_login_and_a_post(client_for, alpha):
     anonymous = Client(HTTP_HOST=alpha.host)
     assert anonymous.post("/profile/calendar-feed/", {"action": "enable"})["Location"].startswith("/accounts/login/")

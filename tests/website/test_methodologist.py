@@ -50,6 +50,7 @@ def test_the_methodologist_sees_upcoming_trials_with_the_answers(alpha, english,
     assert "/room/" not in page and "The room opens on" in page
 
 
+@pytest.mark.access("areas:methodologist_trial", "areas:methodologist_assign", who="allowed")
 def test_the_methodologist_records_b1_then_assigns_a_teacher_and_a_plan(alpha, booked, client_for):
     client = client_for(alpha, alpha.methodologist)
     b1 = Level.objects.get(language=booked.language, code="B1")
@@ -174,13 +175,22 @@ def test_a_teacher_of_another_language_cannot_be_assigned(alpha, booked, chinese
     assert not WeeklyPlan.objects.filter(enrollment=booked.enrollment).exists()
 
 
+@pytest.mark.access("areas:methodologist_trial", "areas:methodologist_assign", who="wrong_role")
 @pytest.mark.parametrize("who", ["student", "teacher"])
 def test_other_roles_are_refused(alpha, booked, client_for, who):
     client = client_for(alpha, getattr(alpha, who))
+    b1 = Level.objects.get(language=booked.language, code="B1")
 
     assert client.get(f"/methodologist/trials/{booked.pk}/").status_code == 403
     assert client.get(f"/methodologist/enrollments/{booked.enrollment_id}/teacher/").status_code == 403
     assert client.get("/manager/funnel/").status_code == 403
+    recorded = client.post(f"/methodologist/trials/{booked.pk}/", {"outcome": "held", "level": b1.pk, "goal": "x",
+                                                                    "notes": "y"})
+    assigned = client.post(f"/methodologist/enrollments/{booked.enrollment_id}/teacher/", _plan_post(alpha.teacher))
+    assert recorded.status_code == assigned.status_code == 403
+    booked.refresh_from_db()
+    assert booked.outcome != "held" and booked.enrollment.teacher_id is None
+    assert not WeeklyPlan.objects.filter(enrollment=booked.enrollment).exists()
 
 
 def test_another_schools_manager_never_sees_the_trial(alpha, booked, cast, client_for):
