@@ -152,6 +152,12 @@ def _prefix_query(q: str):
     return query
 
 
+# pg_trgm's default word-similarity threshold (0.6) misses one-letter typos in short words: "holydays"
+# scores 0.33 against "Holiday words", "greetngs" 0.58 against "Greetings". 0.3 finds them; the matches
+# are ranked by similarity, and this runs only when the full text found nothing.
+TYPO_SIMILARITY = 0.3
+
+
 def material_search(user, filters: LibraryFilters, *, limit: int = SEARCH_LIMIT):
     """The materials this user may browse that match, best first: full-text matches (title before the
     rest), else titles within a typo or two (pg_trgm word similarity). A fixed number of queries."""
@@ -182,7 +188,7 @@ def material_search(user, filters: LibraryFilters, *, limit: int = SEARCH_LIMIT)
                 "-rank", "-updated_at", "pk")
         else:
             materials = materials.annotate(similarity=TrigramWordSimilarity(q, "title")).filter(
-                title__trigram_word_similar=q).order_by("-similarity", "-updated_at", "pk")
+                similarity__gte=TYPO_SIMILARITY).order_by("-similarity", "-updated_at", "pk")
     else:
         materials = materials.order_by("-updated_at", "-pk")
     return _with_faces(materials)[:limit]

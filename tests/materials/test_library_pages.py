@@ -87,6 +87,16 @@ def test_search_finds_by_a_word_with_a_typo_by_a_prefix_and_in_russian(client_fo
     assert "my draft" not in search(client, q="irregular")  # a colleague's private shelf
 
 
+def test_search_forgives_a_one_letter_typo_in_a_short_word(client_for, alpha, shelf):
+    """pg_trgm's default threshold found "irregulr" but not "holydays" (0.33 against "Holiday words")."""
+    library.material_create(owner=alpha.teacher, kind="text", title="Holiday words", text="beach, sea")
+    library.material_create(owner=alpha.teacher, kind="text", title="Greetings", text="hello")
+    client = client_for(alpha, alpha.teacher)
+    assert "Holiday words" in search(client, q="holydays")
+    assert "Greetings" in search(client, q="greetngs")
+    assert "Greetings" not in search(client, q="holydays")
+
+
 def test_search_filters_by_kind_topic_course_and_whose(client_for, alpha, shelf):
     course, _lesson, verbs, _story, _draft = shelf
     library.material_create(owner=alpha.teacher, kind="text", title="My own verbs list", text="go went gone")
