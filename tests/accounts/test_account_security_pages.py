@@ -35,8 +35,16 @@ PATHS = {
 
 
 def totp_code(client) -> str:
-    """The code an authenticator app shows now for the secret the activation page offered."""
-    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
+    """The code an authenticator app shows now for the secret the activation page offered.
+
+    allauth accepts only the current period's code, so a code made in a period's last seconds could
+    expire before the POST lands: wait for the next period then, as a person would for a fresh code.
+    """
+    period = mfa_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < 5:
+        time.sleep(left + 0.05)
+    counter = int(time.time()) // period
     return format_hotp_value(hotp_value(client.session[SECRET_SESSION_KEY], counter))
 
 
