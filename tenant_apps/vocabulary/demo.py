@@ -43,7 +43,10 @@ HISTORIES = [[3, 3, 3], [3, 1, 1, 2], [4, 4], [3, 3], [1, 1, 1]]
 def seed_vocabulary(*, now=None) -> None:
     now = now or timezone.now()
     for student in User.objects.filter(is_student=True, email__endswith="@example.com"):
-        enrollments = list(Enrollment.objects.filter(student=student).select_related("language", "teacher"))
+        # Only the enrollments with a teacher: the free trial the website's demo books later (no teacher yet)
+        # gets no words, or a second `seed_demo` would add them.
+        enrollments = list(Enrollment.objects.filter(student=student, teacher__isnull=False)
+                           .select_related("language", "teacher"))
         if not enrollments:
             continue
         fresh = not Review.objects.filter(student=student).exists()

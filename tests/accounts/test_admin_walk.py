@@ -29,14 +29,18 @@ def demo(django_db_setup, django_db_blocker):
         school = School.objects.get(domains__domain=school_host(DEMO_SUBDOMAIN))
         yield school
         connection.set_schema_to_public()
-        school.delete(force_drop=True)
+        # Looked up again: `seed_demo --reset` (below) makes the school anew.
+        for made in School.objects.filter(schema_name=school.schema_name):
+            made.delete(force_drop=True)
 
 
 @pytest.fixture
 def admin_client(committed_db, demo, client):
+    from shared_apps.platform.management.commands.seed_demo import DEMO_SUBDOMAIN
+    from shared_apps.tenants.services import school_host
     from tenant_apps.accounts.models import User
 
-    client.defaults["HTTP_HOST"] = demo.domains.first().domain
+    client.defaults["HTTP_HOST"] = school_host(DEMO_SUBDOMAIN)  # not `demo.domains`: --reset makes a new school
     with schema_context(demo.schema_name):
         client.force_login(User.objects.get(email="manager@example.com"))
     return client
@@ -126,10 +130,11 @@ def test_the_demo_shows_every_section_and_seeding_again_changes_nothing(committe
     from tenant_apps.accounts.models import User
     from tenant_apps.learning.models import TeacherProfile
     from tenant_apps.scheduling.models import Freeze, Lesson
+    from tenant_apps.vocabulary.models import Word
 
     def counts():
         with schema_context(demo.schema_name):
-            return {model.__name__: model.objects.count() for model in (User, Lesson, Pass, Freeze)}
+            return {model.__name__: model.objects.count() for model in (User, Lesson, Pass, Freeze, Word)}
 
     with schema_context(demo.schema_name):
         now = timezone.now()
@@ -150,3 +155,71 @@ def test_the_demo_shows_every_section_and_seeding_again_changes_nothing(committe
 
     connection.set_schema_to_public()
     assert counts() == before
+
+
+@pytest.mark.committed
+def test_reset_brings_the_changed_demo_back_to_its_start_and_leaves_other_schools_alone(
+    committed_db, demo, committed_cast, settings
+):
+    """What a user of `seed_demo --reset` relies on: whatever was done in the demo school (a lesson
+    cancelled, a word added, a pass adjusted, a file stored) is gone, the demo is as seeded, its logins
+    work; another school keeps its rows and files."""
+    from collections import Counter
+    from pathlib import Path
+
+    from django.test import Client
+
+    from billing.models import Pass
+    from shared_apps.platform.management.commands.seed_demo import DEMO_CAST, DEMO_PASSWORD, DEMO_SUBDOMAIN
+    from shared_apps.tenants.services import school_host
+    from tenant_apps.accounts.models import User
+    from tenant_apps.learning.models import Language
+    from tenant_apps.scheduling.models import Lesson
+    from tenant_apps.vocabulary.models import Word
+
+    def facts(schema):
+        with schema_context(schema):
+            return {
+                "lessons": Counter(Lesson.objects.values_list("status", flat=True)),
+                "words": sorted(Word.objects.values_list("student__email", "language__code", "word")),
+                "passes": sorted(Pass.objects.values_list(
+                    "enrollment__student__email", "enrollment__language__code", "product__name", "lessons")),
+                "users": sorted(User.objects.values_list("email", "is_active")),
+            }
+
+    beta = committed_cast.b.school.schema_name
+    seeded, beta_before = facts(demo.schema_name), facts(beta)
+    with schema_context(demo.schema_name):
+        lesson = Lesson.objects.filter(status="scheduled", starts_at__gt=timezone.now()).order_by("starts_at").first()
+        Lesson.objects.filter(pk=lesson.pk).update(status="cancelled")
+        ivan = User.objects.get(email="student.ivan@example.com")
+        Word.objects.create(student=ivan, language=Language.objects.get(code="en"), word="stale-after-reset")
+        Pass.objects.filter(enrollment__student=ivan).update(lessons=99)
+    changed = facts(demo.schema_name)
+    assert changed != seeded
+    stale = [Path(root) / demo.schema_name / "stale-after-reset.txt"
+             for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT)]
+    beta_file = Path(settings.MEDIA_ROOT) / beta / "kept-by-reset.txt"
+    for path in [*stale, beta_file]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("left from before")
+    try:
+        call_command("seed_demo", "--reset", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+        connection.set_schema_to_public()
+        assert facts(demo.schema_name) == seeded
+        assert not any(path.exists() for path in stale)
+        assert beta_file.read_text() == "left from before"
+        assert facts(beta) == beta_before
+        with schema_context(demo.schema_name):  # the demo's own files are there again
+            photos = [user.photo for user in User.objects.filter(is_teacher=True).exclude(photo="")]
+            assert photos and all(photo.storage.exists(photo.name) for photo in photos)
+        for email, *_ in DEMO_CAST:
+            client = Client(HTTP_HOST=school_host(DEMO_SUBDOMAIN))
+            response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+            assert response.status_code == 302, email
+            assert "/accounts/login/" not in response["Location"], email
+    finally:
+        for path in [*stale, beta_file]:
+            path.unlink(missing_ok=True)
+        connection.set_schema_to_public()
