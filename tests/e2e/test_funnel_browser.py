@@ -118,7 +118,9 @@ def test_a_visitor_becomes_a_paying_student(stripe_api, funnel_server, mail_sink
     assert axe_violations(page) == []
     page.get_by_role("button", name="Book the free lesson").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Enter a valid email address, e.g. name@example.com.").is_visible()
+    # Said beside the field, and in the summary at the top, which links to it.
+    assert page.get_by_text("Enter a valid email address, e.g. name@example.com.", exact=True).is_visible()
+    assert page.get_by_role("link", name="Email: Enter a valid email address").is_visible()
     assert page.get_by_label("Your goal").input_value() == "Speak at work"
     assert page.get_by_label("Thursday 19:00").is_checked()
     assert page.locator(f'#trial-times input[value="{chosen}"]').is_checked()
@@ -129,7 +131,7 @@ def test_a_visitor_becomes_a_paying_student(stripe_api, funnel_server, mail_sink
     assert VISITOR in page.locator("main").inner_text()
 
     # The confirmation link comes by email: it confirms the address and sets a password.
-    message = mail_sink.wait_for(VISITOR, "confirm your email")
+    message = mail_sink.wait_for(VISITOR, "Confirm your email")
     link = LINK.search(message.get_body(preferencelist=("plain",)).get_content()).group(0)
     page.goto(link)
     page.get_by_label("New password", exact=True).fill("Lantern-river-42")

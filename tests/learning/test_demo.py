@@ -76,4 +76,7 @@ def test_the_seed_demo_command_seeds_learning_in_the_demo_school(db):
         # Alex has also booked a free English trial (website's demo): that enrollment waits for a teacher.
         assert seeded_enrollments() == EXPECTED | {
             ("student.alex@example.com", "en", None, None, "Small talk for business trips")}
-        assert set(seeded_profiles()) == {"teacher.anna@example.com", "teacher.li@example.com"}
+        # The cast's two teachers, and the four more the public site shows (website's demo).
+        assert set(seeded_profiles()) == {
+            "teacher.anna@example.com", "teacher.li@example.com", "teacher.tom@example.com",
+            "teacher.sofia@example.com", "teacher.zhang@example.com", "teacher.chen@example.com"}
